@@ -1,0 +1,1 @@
+"""LiveKit Agents glue: stage agents, tools, timers, engines, the worker entrypoint."""

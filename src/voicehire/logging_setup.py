@@ -1,0 +1,74 @@
+"""The one logging setup: stdlib logging rendered by structlog.
+
+Every module logs with ``logging.getLogger(__name__)`` and passes context through
+``extra={...}``; this module renders those records as readable console lines and/or
+one JSON object per line (stage transitions, tool calls, timeouts, errors with context).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import structlog
+
+_CONFIGURED = False
+
+
+def _pre_chain() -> list[structlog.typing.Processor]:
+    return [
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.stdlib.ExtraAdder(),
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+
+
+def configure_logging(
+    level: str = "INFO",
+    fmt: str = "console",
+    log_file: Path | None = None,
+    *,
+    stream=None,
+) -> None:
+    """Configure the root logger. Safe to call more than once (the last call wins)."""
+    global _CONFIGURED
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_voicehire", False):
+            root.removeHandler(handler)
+
+    json_formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=_pre_chain(),
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            structlog.processors.JSONRenderer(),
+        ],
+    )
+    console_formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=_pre_chain(),
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.dev.ConsoleRenderer(colors=False, sort_keys=False),
+        ],
+    )
+
+    main = logging.StreamHandler(stream or sys.stderr)
+    main.setFormatter(json_formatter if fmt == "json" else console_formatter)
+    main._voicehire = True  # type: ignore[attr-defined]
+    root.addHandler(main)
+
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        file_handler.setFormatter(json_formatter)
+        file_handler._voicehire = True  # type: ignore[attr-defined]
+        root.addHandler(file_handler)
+
+    root.setLevel(level)
+    # Third-party chatter that is noise at INFO.
+    for noisy in ("httpx", "httpcore", "asyncio", "aiosqlite", "websockets"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    _CONFIGURED = True

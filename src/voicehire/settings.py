@@ -1,0 +1,140 @@
+"""The one settings object. Every value comes from the environment (or `.env`).
+
+Variable names follow the product brief (seed 000/001/003) so existing deployments keep
+working; everything has a safe default so the embedded default needs no variables at all.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(RuntimeError):
+    """Raised with a readable message when the environment holds an invalid setting."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    # --- LiveKit ---------------------------------------------------------------------
+    livekit_url: str | None = Field(None, description="wss:// URL of the LiveKit server")
+    livekit_api_key: str | None = None
+    livekit_api_secret: str | None = None
+
+    # --- Agent identity and dispatch ---------------------------------------------------
+    agent_name: str = Field(
+        "voicehire-interviewer", description="Explicit-dispatch name the worker registers"
+    )
+    agent_identity: str = Field(
+        "interview-agent", description="Participant identity prefix of the agent in a room"
+    )
+    agent_session_timeout: int = Field(600, ge=10, description="Idle seconds before giving up")
+    max_participants: int = Field(2, ge=2)
+
+    # --- Engines ------------------------------------------------------------------------
+    llm_provider: Literal["auto", "openai", "policy"] = "auto"
+    openai_api_key: str | None = None
+    openai_base_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint (Ollama, vLLM, OpenRouter, Groq, Azure)"
+    )
+    llm_model: str = "gpt-4o-mini"
+    llm_temperature: float = Field(0.4, ge=0.0, le=2.0)
+    stt_provider: Literal["auto", "deepgram", "openai", "assemblyai", "none"] = "auto"
+    deepgram_api_key: str | None = None
+    assemblyai_api_key: str | None = None
+    stt_model: str | None = None
+    tts_provider: Literal["auto", "openai", "cartesia", "espeak", "none"] = "auto"
+    cartesia_api_key: str | None = None
+    tts_voice: str = "alloy"
+    espeak_voice: str = "en-us"
+    espeak_rate: int = Field(175, ge=80, le=450, description="espeak-ng words per minute")
+
+    # --- Interview timing (seconds) --------------------------------------------------------
+    max_interview_duration: int = Field(1800, ge=10)
+    self_intro_timeout: float = Field(45, gt=0)
+    past_experience_timeout: float = Field(60, gt=0)
+    silence_timeout: float = Field(30, gt=0)
+
+    # --- Transcripts ------------------------------------------------------------------------
+    transcript_dir: Path = Path("transcripts")
+    transcript_bucket: str | None = None
+    transcript_write_attempts: int = Field(3, ge=1, le=20)
+    transcript_retry_delay: float = Field(2.0, ge=0)
+
+    # --- Control-plane API and M2M -------------------------------------------------------------
+    vh_api_base_url: str | None = None
+    vh_m2m_client_id: str | None = None
+    vh_m2m_client_secret: str | None = None
+    database_url: str = Field(
+        "sqlite+aiosqlite:///./voicehire.db",
+        validation_alias=AliasChoices("DATABASE_URL", "VH_DATABASE_URL"),
+    )
+    redis_url: str | None = None
+    vh_admin_token: str | None = Field(None, description="Admin credential for management API")
+    vh_jwt_secret: str | None = Field(None, description="Signing key for M2M JWTs")
+    vh_public_url: str = "http://127.0.0.1:8000"
+    vh_api_host: str = "127.0.0.1"
+    vh_api_port: int = Field(8000, ge=1, le=65535)
+
+    # --- Logging ---------------------------------------------------------------------------------
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "console"] = "console"
+    log_file: Path | None = Field(None, description="Also write JSON logs to this file")
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, v: object) -> object:
+        return v.upper() if isinstance(v, str) else v
+
+    @field_validator("livekit_url")
+    @classmethod
+    def _ws_url(cls, v: str | None) -> str | None:
+        if v and not v.startswith(("ws://", "wss://", "http://", "https://")):
+            raise ValueError("must start with ws://, wss://, http:// or https://")
+        return v
+
+    @model_validator(mode="after")
+    def _livekit_complete(self) -> Settings:
+        given = [self.livekit_url, self.livekit_api_key, self.livekit_api_secret]
+        if any(given) and not all(given):
+            raise ValueError(
+                "LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET must be set together"
+            )
+        m2m = [self.vh_m2m_client_id, self.vh_m2m_client_secret]
+        if any(m2m) and not all(m2m):
+            raise ValueError("VH_M2M_CLIENT_ID and VH_M2M_CLIENT_SECRET must be set together")
+        return self
+
+    @property
+    def livekit_configured(self) -> bool:
+        return bool(self.livekit_url and self.livekit_api_key and self.livekit_api_secret)
+
+    @property
+    def livekit_http_url(self) -> str | None:
+        if not self.livekit_url:
+            return None
+        return self.livekit_url.replace("wss://", "https://", 1).replace("ws://", "http://", 1)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment, turning pydantic errors into one clear message."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"]) or "settings"
+            lines.append(f"  {loc.upper()}: {err['msg']} (got {err.get('input')!r})")
+        raise SettingsError("Invalid VoiceHire settings:\n" + "\n".join(lines)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

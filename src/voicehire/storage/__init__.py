@@ -1,0 +1,1 @@
+"""Persistence: transcript stores, the database, the session cache."""
