@@ -1,7 +1,7 @@
 # VoiceHire developer commands. `make demo` and `make test` are the README quick start.
 SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
-DEMO_ANSWERS ?= examples/answers/mock_candidate.yaml
+DEMO_ANSWERS ?= examples/answers/software_engineer.yaml
 
 .PHONY: setup system-deps demo interview test lint format bench clean
 

@@ -30,6 +30,7 @@ def configure_logging(
     fmt: str = "console",
     log_file: Path | None = None,
     *,
+    console_level: str | None = None,
     stream=None,
 ) -> None:
     """Configure the root logger. Safe to call more than once (the last call wins)."""
@@ -57,6 +58,7 @@ def configure_logging(
 
     main = logging.StreamHandler(stream or sys.stderr)
     main.setFormatter(json_formatter if fmt == "json" else console_formatter)
+    main.setLevel(console_level or level)
     main._voicehire = True  # type: ignore[attr-defined]
     root.addHandler(main)
 

@@ -1,0 +1,299 @@
+"""Run a whole interview on this machine: no LiveKit server, no keys, no network.
+
+The same stage agents, tools, timers and transcripts as in a LiveKit room; only the I/O
+differs. The candidate types answers in the terminal, or a scripted candidate (a YAML
+file of answers, pauses and silences) answers unattended. What the agent says is printed
+and, when a TTS engine is available, also recorded to a WAV file next to the transcripts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import yaml
+from livekit.agents import AgentSession
+
+from voicehire.agent.audio_io import WavFileAudioOutput
+from voicehire.agent.engines import Engines, build_engines
+from voicehire.agent.messages import ListSink
+from voicehire.agent.runtime import InterviewOutcome, InterviewRuntime, RuntimeOptions
+from voicehire.interview.config import SessionConfig
+from voicehire.interview.plan import ResolvedPlan, load_plan, plan_for_session
+from voicehire.settings import Settings
+from voicehire.storage.transcripts import LocalTranscriptStore, TranscriptStore, TranscriptWriter
+
+logger = logging.getLogger(__name__)
+
+
+class ScriptError(ValueError):
+    """An answers file that cannot be used; the message says where and why."""
+
+
+@dataclass
+class ScriptStep:
+    say: str | None = None
+    pause: float = 0.0  # seconds to wait before answering
+    silence: float = 0.0  # seconds to stay silent instead of answering
+
+
+@dataclass
+class CandidateScript:
+    steps: list[ScriptStep]
+    name: str | None = None
+    silence_timeout: float | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+def load_script(path: Path) -> CandidateScript:
+    """Read an answers file: a YAML list of answers, or a mapping with ``answers``."""
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ScriptError(f"cannot read answers file {path}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise ScriptError(f"{path}: not valid YAML: {exc}") from None
+    meta: dict[str, Any] = {}
+    if isinstance(doc, dict):
+        meta, doc = doc, doc.get("answers")
+    if not isinstance(doc, list) or not doc:
+        raise ScriptError(f"{path}: expected a non-empty list of answers (or 'answers: [...]')")
+    steps = []
+    for i, entry in enumerate(doc, 1):
+        if isinstance(entry, str):
+            steps.append(ScriptStep(say=entry))
+        elif isinstance(entry, dict) and ("say" in entry or "silence" in entry):
+            try:
+                steps.append(
+                    ScriptStep(
+                        say=str(entry["say"]) if entry.get("say") is not None else None,
+                        pause=float(entry.get("pause", 0)),
+                        silence=float(entry.get("silence", 0)),
+                    )
+                )
+            except (TypeError, ValueError):
+                raise ScriptError(f"{path}: answer {i}: pause/silence must be seconds") from None
+        else:
+            raise ScriptError(
+                f"{path}: answer {i} must be text, {{say: ..., pause: s}} or {{silence: s}}"
+            )
+    silence_timeout = meta.get("silence_timeout")
+    if silence_timeout is not None and not isinstance(silence_timeout, int | float):
+        raise ScriptError(f"{path}: silence_timeout must be a number of seconds")
+    candidate = meta.get("candidate") or {}
+    return CandidateScript(
+        steps=steps,
+        name=candidate.get("name") if isinstance(candidate, dict) else None,
+        silence_timeout=silence_timeout,
+    )
+
+
+class ConsolePrinter:
+    """Prints the conversation and the interview's progress for a person to follow."""
+
+    def __init__(self, out: TextIO, agent_name: str) -> None:
+        self.out = out
+        self.agent_name = agent_name
+
+    async def send(self, message: dict[str, Any], topic: str = "transcription") -> None:
+        kind = message.get("type")
+        if kind == "stage":
+            self._print(
+                f"\n── stage {message['index'] + 1}/{message['total']}: {message['title']} ──"
+            )
+        elif kind == "transcription":
+            who = self.agent_name if message.get("isAI") else "You"
+            self._print(f"{who}: {message['message']}")
+        elif kind == "interview_ended":
+            self._print(f"\n── interview ended ({message['reason']}) ──")
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+
+class _FanOut:
+    def __init__(self, *sinks: Any) -> None:
+        self.sinks = sinks
+
+    async def send(self, message: dict[str, Any], topic: str = "transcription") -> None:
+        for sink in self.sinks:
+            await sink.send(message, topic)
+
+
+def resolve_plan(settings: Settings, config: SessionConfig, plan: str | None) -> ResolvedPlan:
+    loaded = load_plan(plan or plan_for_session(config.plan, config.interview_type))
+    return loaded.resolve(
+        role=config.interview_role,
+        interview_type=config.interview_type,
+        timing={
+            "self_intro_timeout": settings.self_intro_timeout,
+            "past_experience_timeout": settings.past_experience_timeout,
+        },
+    )
+
+
+@dataclass
+class LocalRun:
+    runtime: InterviewRuntime
+    session: AgentSession
+    messages: ListSink
+    audio: WavFileAudioOutput | None
+
+
+async def start_local_session(
+    settings: Settings,
+    config: SessionConfig,
+    *,
+    plan: ResolvedPlan,
+    engines: Engines | None = None,
+    store: TranscriptStore | None = None,
+    out: TextIO | None = None,
+    audio_path: Path | None = None,
+    realtime_audio: bool = False,
+) -> LocalRun:
+    """Start a text-input session running the interview (returns once it is under way)."""
+    engines = engines or build_engines(settings, audio_in=False, audio_out=True)
+    messages = ListSink()
+    sinks: list[Any] = [messages]
+    if out is not None:
+        sinks.append(ConsolePrinter(out, plan.plan.interviewer_name))
+    writer = TranscriptWriter(
+        store or LocalTranscriptStore(settings.transcript_dir),
+        attempts=settings.transcript_write_attempts,
+        retry_delay=settings.transcript_retry_delay,
+    )
+    runtime = InterviewRuntime(
+        config=config,
+        plan=plan,
+        writer=writer,
+        sink=_FanOut(*sinks),
+        options=RuntimeOptions(
+            silence_timeout=settings.silence_timeout,
+            agent_identity=settings.agent_identity,
+            agent_name=plan.plan.interviewer_name,
+        ),
+    )
+    if engines.policy is not None:
+        engines.policy.bind(runtime)
+    session: AgentSession = AgentSession(
+        llm=engines.llm,
+        tts=engines.tts if engines.tts is not None else None,
+        vad=None,
+        user_away_timeout=settings.silence_timeout,
+        turn_handling={
+            "turn_detection": "manual",
+            "interruption": {"resume_false_interruption": False},
+        },
+    )
+    audio = None
+    if engines.tts is not None:
+        audio = WavFileAudioOutput(
+            audio_path, sample_rate=engines.tts.sample_rate, realtime=realtime_audio
+        )
+        session.output.audio = audio
+    runtime.attach(session)
+    await session.start(agent=runtime.begin())
+    return LocalRun(runtime, session, messages, audio)
+
+
+async def wait_for_turn(run: LocalRun, settle: float = 0.25) -> bool:
+    """Wait until the agent has finished its turn and waits for the candidate.
+
+    Returns False when the interview ended instead.
+    """
+    loop = asyncio.get_running_loop()
+    quiet_since: float | None = None
+    while not run.runtime.ended.is_set():
+        if run.session.agent_state == "listening" and not run.runtime._ending:
+            quiet_since = quiet_since or loop.time()
+            if loop.time() - quiet_since >= settle:
+                return True
+        else:
+            quiet_since = None
+        await asyncio.sleep(0.02)
+    return False
+
+
+async def answer(run: LocalRun, text: str) -> None:
+    await run.session.run(user_input=text)
+
+
+async def drive_script(run: LocalRun, script: CandidateScript, *, after_script: float) -> None:
+    for step in script.steps:
+        if not await wait_for_turn(run):
+            return
+        if step.silence:
+            await _sleep_unless_ended(run, step.silence)
+            continue
+        if step.pause:
+            await _sleep_unless_ended(run, step.pause)
+        if run.runtime.ended.is_set() or run.runtime._ending:
+            return
+        if step.say:
+            await answer(run, step.say)
+    # The script is over: give the agent time to close, then treat it as leaving.
+    await _sleep_unless_ended(run, after_script)
+    if not run.runtime.ended.is_set():
+        await run.runtime.end("candidate_left", speak=False)
+
+
+async def drive_terminal(run: LocalRun, read_line: Callable[[], str]) -> None:
+    while True:
+        if not await wait_for_turn(run):
+            return
+        try:
+            line = await asyncio.to_thread(read_line)
+        except EOFError:
+            await run.runtime.end("candidate_left", speak=False)
+            return
+        if run.runtime.ended.is_set():
+            return
+        if line.strip():
+            await answer(run, line.strip())
+
+
+async def _sleep_unless_ended(run: LocalRun, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(run.runtime.ended.wait(), timeout=seconds)
+
+
+async def run_local_interview(
+    settings: Settings,
+    config: SessionConfig,
+    *,
+    plan: ResolvedPlan,
+    script: CandidateScript | None = None,
+    out: TextIO = sys.stdout,
+    read_line: Callable[[], str] = input,
+    audio_path: Path | None = None,
+) -> InterviewOutcome:
+    run = await start_local_session(
+        settings,
+        config,
+        plan=plan,
+        out=out,
+        audio_path=audio_path,
+        realtime_audio=script is None,
+    )
+    try:
+        if script is not None:
+            await drive_script(run, script, after_script=settings.silence_timeout * 2 + 5)
+        else:
+            await drive_terminal(run, read_line)
+        await run.runtime.ended.wait()
+    finally:
+        if not run.runtime.ended.is_set():
+            await run.runtime.end("candidate_left", speak=False)
+        await run.session.aclose()
+        if run.audio is not None:
+            saved = run.audio.save()
+            if saved:
+                print(f"agent audio:   {saved} ({run.audio.seconds_written:.1f}s)", file=out)
+    assert run.runtime.outcome is not None
+    return run.runtime.outcome

@@ -1,0 +1,88 @@
+"""One LiveKit ``Agent`` per interview stage, built from the plan.
+
+The tools are the only way the conversation changes state: ``next_question`` opens the
+stage's next planned question, ``transition_to_stage`` hands off to another stage's agent
+(validated by the flow), ``end_interview`` ends the call. Their docstrings are what the
+LLM reads, so they say exactly when to call them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from livekit.agents import Agent, StopResponse, function_tool, llm
+
+from voicehire.interview.plan import Stage
+
+if TYPE_CHECKING:
+    from voicehire.agent.runtime import InterviewRuntime
+
+
+class StageAgent(Agent):
+    """Greeting and closing stages: fixed lines plus the ``end_interview`` tool."""
+
+    def __init__(
+        self, runtime: InterviewRuntime, stage: Stage, *, chat_ctx: llm.ChatContext | None = None
+    ) -> None:
+        self.runtime = runtime
+        self.stage = stage
+        super().__init__(
+            id=f"stage_{stage.id}",
+            instructions=runtime.instructions_for(stage),
+            chat_ctx=chat_ctx,
+        )
+
+    async def on_enter(self) -> None:
+        await self.runtime.on_stage_entered(self)
+
+    @function_tool()
+    async def end_interview(self, reason: str) -> None:
+        """End the interview and hang up. Call it in the closing stage right after saying
+        goodbye, or earlier only if the candidate clearly asks to stop the interview.
+
+        Args:
+            reason: "completed" when the interview finished normally, "candidate_request"
+                when the candidate asked to stop.
+        """
+        self.runtime.tool_end_interview(reason)
+
+
+class QuestionStageAgent(StageAgent):
+    """A stage that asks planned questions (self-introduction, experience, technical, ...)."""
+
+    @function_tool()
+    async def next_question(self) -> str:
+        """Get the next planned question of this stage. Call it at the start of the stage and
+        each time the candidate has finished answering the current question (after at most
+        one or two follow-ups). Then ask the returned question in your own words, one
+        question only. If it reports that there are no more questions, call
+        transition_to_stage instead of asking anything."""
+        return self.runtime.tool_next_question()
+
+    @function_tool()
+    async def transition_to_stage(self, target_stage: str, reason: str) -> Agent:
+        """Move the interview to another stage. Call it when next_question reports that this
+        stage has no more questions (target the next stage), or target the closing stage
+        when the interview must wrap up early. Do not say anything in the same turn; the
+        next stage opens itself.
+
+        Args:
+            target_stage: the id of the stage to move to, e.g. "technical" or "closing".
+            reason: a short reason, e.g. "questions_done".
+        """
+        return self.runtime.tool_transition(self, target_stage, reason)
+
+
+class LobbyAgent(Agent):
+    """Holds the room until a ``start_interview`` message arrives (``waitForStart``)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            id="lobby",
+            instructions="The interview has not started yet. Stay silent.",
+        )
+
+    async def on_user_turn_completed(
+        self, turn_ctx: llm.ChatContext, new_message: llm.ChatMessage
+    ) -> None:
+        raise StopResponse()
