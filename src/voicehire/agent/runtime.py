@@ -132,7 +132,7 @@ class InterviewRuntime:
         ``session.update_agent``) and the maximum-duration timer."""
         stage = self.flow.start()
         self.recorder.open_stage(stage.id, stage.title)
-        self._max_timer = self._spawn(self._max_duration_timer(self.config.max_duration))
+        self._max_timer = self.spawn(self._max_duration_timer(self.config.max_duration))
         logger.info(
             "interview started",
             extra={
@@ -187,7 +187,7 @@ class InterviewRuntime:
         self._silence_count = 0
         self._answered_in_stage = False
         self._cancel(self._stage_timer)
-        self._stage_timer = self._spawn(self._stage_budget_timer(epoch, stage.time_budget))
+        self._stage_timer = self.spawn(self._stage_budget_timer(epoch, stage.time_budget))
         ids = self.plan.stage_ids()
         self._publish(
             {
@@ -203,7 +203,7 @@ class InterviewRuntime:
             if stage.opening:
                 await self.say(self.render_text(stage.opening, stage), kind="greeting")
             if epoch == self._stage_epoch and not self._ending:
-                self._spawn(self.advance("greeting_done"))
+                self.spawn(self.advance("greeting_done"))
         elif stage.kind == "closing":
             if stage.opening:
                 await self.say(self.render_text(stage.opening, stage), kind="closing")
@@ -269,7 +269,7 @@ class InterviewRuntime:
     def tool_end_interview(self, reason: str) -> None:
         reason = reason if reason in ("completed", "candidate_request") else "completed"
         # End after the current turn (the goodbye) has been spoken.
-        self._spawn(self.end(reason))
+        self.spawn(self.end(reason))
 
     # --- speech -----------------------------------------------------------------------------
     async def say(self, text: str, *, kind: str = "speech") -> None:
@@ -357,7 +357,7 @@ class InterviewRuntime:
 
     def _on_user_state(self, ev: UserStateChangedEvent) -> None:
         if ev.new_state == "away" and self.started and not self._ending:
-            self._spawn(self._on_silence())
+            self.spawn(self._on_silence())
 
     def _on_close(self, ev: CloseEvent) -> None:
         if self._ending:
@@ -369,7 +369,7 @@ class InterviewRuntime:
         }.get(ev.reason, "session_closed")
         if ev.error is not None:
             logger.error("session closed on error", extra={"error": repr(ev.error)})
-        self._spawn(self.end(reason, speak=False))
+        self.spawn(self.end(reason, speak=False))
 
     # --- timers -------------------------------------------------------------------------------
     async def _on_silence(self) -> None:
@@ -510,9 +510,9 @@ class InterviewRuntime:
 
     # --- helpers -----------------------------------------------------------------------------
     def _publish(self, message: dict[str, Any]) -> None:
-        self._spawn(self.sink.send(message))
+        self.spawn(self.sink.send(message))
 
-    def _spawn(self, coro: Awaitable[Any]) -> asyncio.Task[Any]:
+    def spawn(self, coro: Awaitable[Any]) -> asyncio.Task[Any]:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._task_done)

@@ -1,0 +1,218 @@
+"""The LiveKit Agents worker: ``voicehire agent dev|start|console``.
+
+The worker registers with an explicit ``AGENT_NAME``, so it only joins rooms it is
+dispatched to (by the VoiceHire API or a token's room configuration). Each job reads the
+seed-format metadata from the dispatch and the room, runs the interview in the room,
+publishes live transcription on the ``transcription`` data topic, obeys inbound control
+messages, and ends when the candidate leaves.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from livekit import rtc
+from livekit.agents import AgentSession, JobContext, JobProcess, JobRequest, WorkerOptions, cli
+from livekit.agents.voice.room_io import RoomOptions
+
+from voicehire.agent.engines import build_engines, build_vad
+from voicehire.agent.local_session import resolve_plan
+from voicehire.agent.messages import ControlMessageError, RoomSink, parse_control_message
+from voicehire.agent.runtime import InterviewRuntime, RuntimeOptions
+from voicehire.agent.stages import LobbyAgent
+from voicehire.interview.config import SessionConfig, parse_session_config
+from voicehire.interview.plan import PlanError, ResolvedPlan, load_plan
+from voicehire.logging_setup import configure_logging
+from voicehire.settings import Settings, get_settings
+from voicehire.storage.transcripts import LocalTranscriptStore, TranscriptWriter
+
+logger = logging.getLogger(__name__)
+
+CANDIDATE_PREFIX = "candidate"
+
+
+@dataclass
+class JobSetup:
+    config: SessionConfig
+    plan: ResolvedPlan
+    problems: list[str]
+
+
+def prepare_job(ctx: JobContext, settings: Settings) -> JobSetup:
+    """Session configuration and plan for a job. Never raises on bad metadata: every
+    problem is logged with what was wrong, and the safe default is used."""
+    room_metadata = ctx.job.room.metadata if ctx.job.room is not None else ""
+    parsed = parse_session_config(
+        room_metadata, ctx.job.metadata, default_max_duration=settings.max_interview_duration
+    )
+    problems = list(parsed.problems)
+    config = parsed.config
+    try:
+        plan = resolve_plan(settings, config, None)
+    except PlanError as exc:
+        problems.append(f"plan {config.plan!r} unusable ({exc}); using the built-in 'full' plan")
+        plan = load_plan("full").resolve(
+            role=config.interview_role, interview_type=config.interview_type
+        )
+    for problem in problems:
+        logger.error(
+            "invalid session metadata",
+            extra={"job_id": ctx.job.id, "room": ctx.job.room.name, "problem": problem},
+        )
+    return JobSetup(config, plan, problems)
+
+
+def is_candidate(participant: rtc.RemoteParticipant, settings: Settings) -> bool:
+    return (
+        participant.kind != rtc.ParticipantKind.PARTICIPANT_KIND_AGENT
+        and not participant.identity.startswith(settings.agent_identity)
+    )
+
+
+def wire_room(ctx: JobContext, runtime: InterviewRuntime, settings: Settings) -> None:
+    """Inbound control messages and the candidate leaving."""
+
+    def on_data(packet: rtc.DataPacket) -> None:
+        if packet.topic not in (None, "", "control", "transcription"):
+            return
+        try:
+            message = parse_control_message(packet.data)
+        except ControlMessageError as exc:
+            if packet.topic == "control":
+                logger.warning("ignored control message", extra={"problem": str(exc)})
+            return
+        runtime.spawn(runtime.handle_control(message))
+
+    def on_left(participant: rtc.RemoteParticipant) -> None:
+        if is_candidate(participant, settings) and not runtime.ended.is_set():
+            logger.info("candidate left", extra={"identity": participant.identity})
+            runtime.spawn(runtime.end("candidate_left", speak=False))
+
+    ctx.room.on("data_received", on_data)
+    ctx.room.on("participant_disconnected", on_left)
+
+
+async def entrypoint(ctx: JobContext) -> None:
+    settings = get_settings()
+    setup = prepare_job(ctx, settings)
+    config = setup.config
+    if config.session_type != "ai_interview":
+        logger.error(
+            "session type not supported by this worker yet; running an interview",
+            extra={"session_type": config.session_type},
+        )
+    vad = ctx.proc.userdata.get("vad") if ctx.proc.userdata else None
+    engines = build_engines(settings, audio_in=True, audio_out=True)
+    if engines.stt is not None and vad is not None:
+        engines.vad = vad
+    writer = TranscriptWriter(
+        LocalTranscriptStore(settings.transcript_dir),
+        attempts=settings.transcript_write_attempts,
+        retry_delay=settings.transcript_retry_delay,
+    )
+    runtime = InterviewRuntime(
+        config=config,
+        plan=setup.plan,
+        writer=writer,
+        sink=RoomSink(ctx.room),
+        options=RuntimeOptions(
+            silence_timeout=settings.silence_timeout,
+            agent_identity=_agent_identity(ctx, settings),
+            agent_name=setup.plan.plan.interviewer_name,
+            room_name=ctx.room.name,
+        ),
+    )
+    if engines.policy is not None:
+        engines.policy.bind(runtime)
+    session: AgentSession = AgentSession(
+        llm=engines.llm,
+        stt=engines.stt,
+        tts=engines.tts,
+        vad=engines.vad,
+        user_away_timeout=settings.silence_timeout,
+    )
+    runtime.attach(session)
+    wire_room(ctx, runtime, settings)
+
+    async def on_shutdown(reason: str = "") -> None:
+        if not runtime.ended.is_set():
+            await runtime.end("job_shutdown", speak=False)
+
+    ctx.add_shutdown_callback(on_shutdown)
+    first = LobbyAgent() if config.extra.get("waitForStart") else runtime.begin()
+    await session.start(
+        agent=first,
+        room=ctx.room,
+        room_options=RoomOptions(
+            text_output=config.enable_transcription,
+            close_on_disconnect=True,
+        ),
+        record=config.enable_recording,
+    )
+
+
+def _agent_identity(ctx: JobContext, settings: Settings) -> str:
+    try:
+        return ctx.local_participant_identity or settings.agent_identity
+    except Exception:  # a fake or not-yet-connected job has no token to read
+        return settings.agent_identity
+
+
+async def request_handler(req: JobRequest) -> None:
+    """Accept every dispatch with an identity that front ends recognise (seed 004)."""
+    settings = get_settings()
+    await req.accept(
+        identity=f"{settings.agent_identity}-{req.id[-8:]}",
+        name="VoiceHire interviewer",
+        attributes={"voicehire.role": "interviewer"},
+    )
+
+
+def prewarm(proc: JobProcess) -> None:
+    settings = get_settings()
+    if settings.stt_provider != "none":
+        proc.userdata["vad"] = build_vad()
+
+
+def worker_options(settings: Settings) -> WorkerOptions:
+    kwargs: dict[str, Any] = {}
+    if settings.livekit_configured:
+        kwargs.update(
+            ws_url=settings.livekit_url,
+            api_key=settings.livekit_api_key,
+            api_secret=settings.livekit_api_secret,
+        )
+    return WorkerOptions(
+        entrypoint_fnc=entrypoint,
+        request_fnc=request_handler,
+        prewarm_fnc=prewarm,
+        agent_name=settings.agent_name,
+        **kwargs,
+    )
+
+
+def run_worker(argv: list[str]) -> int:
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format, settings.log_file)
+    if not argv or argv[0] in ("-h", "--help"):
+        print(
+            "usage: voicehire agent {dev,start,console,download-files} [options]\n\n"
+            "  dev      run the worker against LIVEKIT_URL with hot reload\n"
+            "  start    run the worker in production mode\n"
+            "  console  talk to the agent in this terminal (microphone and speaker)\n\n"
+            f"The worker registers as AGENT_NAME={settings.agent_name!r} (explicit dispatch)."
+        )
+        return 0 if argv else 2
+    if argv[0] in ("dev", "start") and not settings.livekit_configured:
+        print(
+            "voicehire: `voicehire agent dev|start` needs LIVEKIT_URL, LIVEKIT_API_KEY and "
+            "LIVEKIT_API_SECRET. Without a LiveKit server, run `voicehire interview` instead.",
+            file=sys.stderr,
+        )
+        return 2
+    sys.argv = ["voicehire agent", *argv]
+    cli.run_app(worker_options(settings))
+    return 0
