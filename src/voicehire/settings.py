@@ -82,6 +82,13 @@ class Settings(BaseSettings):
     vh_public_url: str = "http://127.0.0.1:8000"
     vh_api_host: str = "127.0.0.1"
     vh_api_port: int = Field(8000, ge=1, le=65535)
+    vh_m2m_token_ttl: int = Field(3600, ge=60, le=86400, description="M2M JWT lifetime (s)")
+    vh_candidate_token_ttl: int = Field(
+        900, ge=60, le=86400, description="Lifetime (s) of candidate LiveKit join tokens"
+    )
+    vh_max_body_bytes: int = Field(
+        5_000_000, ge=1024, description="Larger request bodies are refused with 413"
+    )
 
     # --- Logging ---------------------------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

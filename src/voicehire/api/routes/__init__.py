@@ -1,0 +1,1 @@
+"""One router per resource; ``voicehire.api.app`` includes them all."""

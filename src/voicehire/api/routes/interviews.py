@@ -1,0 +1,164 @@
+"""Interviews: create (room, dispatch, candidate token), list, get, cancel, re-issue a
+token, and read transcripts and results."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Path, Query
+
+from voicehire.api import services
+from voicehire.api.deps import AdminDep, Limit, Offset, SessionDep, StateDep
+from voicehire.api.errors import ApiError
+from voicehire.api.schemas import (
+    ID_PATTERN,
+    CancelRequest,
+    InterviewCreate,
+    InterviewCreated,
+    InterviewList,
+    InterviewOut,
+    JoinInfo,
+    Mode,
+    ResultOut,
+    Status,
+    TranscriptIndexEntry,
+    TranscriptOut,
+    iso,
+)
+from voicehire.storage import repositories as repo
+
+router = APIRouter(prefix="/api/interviews", tags=["interviews"])
+InterviewId = Annotated[str, Path(pattern=ID_PATTERN)]
+
+
+@router.post("", status_code=201, response_model=InterviewCreated)
+async def create_interview(
+    body: InterviewCreate, state: StateDep, session: SessionDep, _: AdminDep
+):
+    candidate = await services.load_candidate(session, body.candidate_id)
+    job = await services.load_job(session, body.job_id) if body.job_id else None
+    interview, join = await services.start_session(
+        state,
+        session,
+        candidate=candidate,
+        job=job,
+        mode=body.mode,
+        plan=body.plan,
+        interview_type=body.interview_type,
+        max_duration=body.max_duration,
+        language=body.language,
+        dispatch=body.dispatch,
+    )
+    return InterviewCreated(interview=InterviewOut.of(interview), join=join)
+
+
+@router.get("", response_model=InterviewList)
+async def list_interviews(
+    session: SessionDep,
+    _: AdminDep,
+    status: Status | None = None,
+    mode: Mode | None = None,
+    candidate_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    job_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+):
+    rows, total = await repo.list_interviews(
+        session,
+        status=status,
+        mode=mode,
+        candidate_id=candidate_id,
+        job_id=job_id,
+        limit=limit,
+        offset=offset,
+    )
+    return InterviewList(
+        items=[InterviewOut.of(i) for i in rows], total=total, limit=limit, offset=offset
+    )
+
+
+@router.get("/{interview_id}", response_model=InterviewOut)
+async def get_interview(interview_id: InterviewId, session: SessionDep, _: AdminDep):
+    return InterviewOut.of(await services.load_interview(session, interview_id))
+
+
+@router.post("/{interview_id}/cancel", response_model=InterviewOut)
+async def cancel_interview(
+    interview_id: InterviewId,
+    state: StateDep,
+    session: SessionDep,
+    _: AdminDep,
+    body: Annotated[CancelRequest | None, Body()] = None,
+):
+    interview = await services.load_interview(session, interview_id)
+    if repo.is_terminal(interview):
+        raise ApiError(
+            409,
+            f"interview {interview_id} has already ended ({interview.status}); nothing to cancel",
+            code="invalid_transition",
+        )
+    reason = (body.reason if body else None) or "cancelled_by_admin"
+    await services.stop_session(state, session, interview, reason)
+    return InterviewOut.of(interview)
+
+
+@router.post("/{interview_id}/token", response_model=JoinInfo)
+async def new_candidate_token(
+    interview_id: InterviewId, state: StateDep, session: SessionDep, _: AdminDep
+):
+    """A fresh short-lived candidate token for an interview that has not ended."""
+    interview = await services.load_interview(session, interview_id)
+    if repo.is_terminal(interview):
+        raise ApiError(
+            409, f"interview {interview_id} has ended ({interview.status}); no token is issued"
+        )
+    candidate = (
+        await repo.get_candidate(session, interview.candidate_id)
+        if interview.candidate_id
+        else None
+    )
+    token, identity, expires = services.issue_token(
+        state, interview, candidate, dispatch=bool(interview.dispatch_id)
+    )
+    return services.join_info(state, interview, token, identity, expires)
+
+
+@router.get("/{interview_id}/transcripts", response_model=list[TranscriptIndexEntry])
+async def list_transcripts(interview_id: InterviewId, session: SessionDep, _: AdminDep):
+    await services.load_interview(session, interview_id)
+    rows = await repo.list_transcripts(session, interview_id)
+    return [
+        TranscriptIndexEntry(
+            id=t.id, kind=t.kind, name=t.name, stage=t.stage, created_at=iso(t.created_at)
+        )
+        for t in rows
+    ]
+
+
+@router.get("/{interview_id}/transcripts/{transcript_id}", response_model=TranscriptOut)
+async def get_transcript(
+    interview_id: InterviewId,
+    transcript_id: Annotated[str, Path(pattern=ID_PATTERN)],
+    session: SessionDep,
+    _: AdminDep,
+):
+    t = await repo.get_transcript(session, interview_id, transcript_id)
+    if t is None:
+        raise ApiError(404, f"transcript {transcript_id!r} of interview {interview_id!r} not found")
+    return TranscriptOut(
+        id=t.id,
+        kind=t.kind,
+        name=t.name,
+        stage=t.stage,
+        created_at=iso(t.created_at),
+        document=t.document,
+    )
+
+
+@router.get("/{interview_id}/result", response_model=ResultOut)
+async def get_result(interview_id: InterviewId, session: SessionDep, _: AdminDep):
+    await services.load_interview(session, interview_id)
+    row = await repo.get_result(session, interview_id)
+    if row is None:
+        raise ApiError(404, f"interview {interview_id!r} has no result yet")
+    return ResultOut(interview_id=interview_id, result=row.result, updated_at=iso(row.updated_at))

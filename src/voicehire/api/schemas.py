@@ -1,0 +1,368 @@
+"""Request and response bodies of the control-plane API (the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from voicehire.interview.plan import BUILTIN_PLANS
+
+Mode = Literal["ai_interview", "gap_filling", "briefing"]
+Status = Literal["scheduled", "in_progress", "completed", "cancelled", "error"]
+
+ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+ROOM_PATTERN = r"^[A-Za-z0-9_.:=-]{1,200}$"
+MAX_JSON_DEPTH = 32
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(_no_nul)]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_no_nul),
+]
+ShortText = Annotated[str, StringConstraints(max_length=200), AfterValidator(_no_nul)]
+FieldName = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(_no_nul)]
+Identifier = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+
+
+def _check_json(value: Any, depth: int = 0, path: str = "") -> None:
+    if depth > MAX_JSON_DEPTH:
+        raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels at {path or 'top'}")
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError(f"text at {path or 'top'} contains a NUL character")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if "\x00" in k:
+                raise ValueError(f"key at {path or 'top'} contains a NUL character")
+            _check_json(v, depth + 1, f"{path}.{k}" if path else k)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_json(v, depth + 1, f"{path}[{i}]")
+    elif isinstance(value, float) and value != value:  # NaN cannot be stored as JSON
+        raise ValueError(f"number at {path or 'top'} is NaN")
+
+
+def _json_doc(value: dict[str, Any]) -> dict[str, Any]:
+    _check_json(value)
+    return value
+
+
+JsonDoc = Annotated[dict[str, Any], AfterValidator(_json_doc)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat()
+
+
+# --- candidates ------------------------------------------------------------------------------
+
+
+class CandidateCreate(Body):
+    name: Name
+    email: (
+        Annotated[str, StringConstraints(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")] | None
+    ) = None
+    phone: Annotated[str, StringConstraints(max_length=64), AfterValidator(_no_nul)] | None = None
+    profile: JsonDoc = Field(default_factory=dict)
+    extracted_data: JsonDoc = Field(default_factory=dict)
+    missing_required: list[FieldName] = Field(default_factory=list, max_length=200)
+    notes: Text | None = None
+    resume_summary: Text | None = None
+
+
+class CandidateOut(BaseModel):
+    id: str
+    name: str
+    email: str | None
+    phone: str | None
+    profile: dict[str, Any]
+    extracted_data: dict[str, Any]
+    missing_required: list[str]
+    notes: str | None
+    resume_summary: str | None
+    created_at: str | None
+    updated_at: str | None
+
+    @classmethod
+    def of(cls, c: Any) -> CandidateOut:
+        return cls(
+            id=c.id,
+            name=c.name,
+            email=c.email,
+            phone=c.phone,
+            profile=c.profile or {},
+            extracted_data=c.extracted_data or {},
+            missing_required=list(c.missing_required or []),
+            notes=c.notes,
+            resume_summary=c.resume_summary,
+            created_at=iso(c.created_at),
+            updated_at=iso(c.updated_at),
+        )
+
+
+class CandidateList(BaseModel):
+    items: list[CandidateOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class CandidateFieldsUpdate(Body):
+    fields: JsonDoc = Field(description="Collected values merged into extracted_data")
+
+    @field_validator("fields")
+    @classmethod
+    def _not_empty(cls, v: dict[str, Any]) -> dict[str, Any]:
+        if not v:
+            raise ValueError("give at least one field")
+        if len(v) > 200:
+            raise ValueError("at most 200 fields at once")
+        for key in v:
+            if not key or len(key) > 100:
+                raise ValueError("field names must be 1 to 100 characters")
+        return v
+
+
+# --- jobs --------------------------------------------------------------------------------------
+
+
+def _builtin_plan(v: str) -> str:
+    if v not in BUILTIN_PLANS:
+        raise ValueError(f"unknown plan {v!r}; use one of: {', '.join(BUILTIN_PLANS)}")
+    return v
+
+
+PlanName = Annotated[str, AfterValidator(_builtin_plan)]
+InterviewType = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=100),
+    AfterValidator(_no_nul),
+]
+
+
+class JobCreate(Body):
+    title: Name
+    level: ShortText | None = None
+    description: Text | None = None
+    required_skills: list[Name] = Field(default_factory=list, max_length=100)
+    plan: PlanName = "full"
+    interview_type: InterviewType = "technical"
+
+
+class JobOut(BaseModel):
+    id: str
+    title: str
+    level: str | None
+    description: str | None
+    required_skills: list[str]
+    plan: str
+    interview_type: str
+    created_at: str | None
+
+    @classmethod
+    def of(cls, j: Any) -> JobOut:
+        return cls(
+            id=j.id,
+            title=j.title,
+            level=j.level,
+            description=j.description,
+            required_skills=list(j.required_skills or []),
+            plan=j.plan,
+            interview_type=j.interview_type,
+            created_at=iso(j.created_at),
+        )
+
+
+class JobList(BaseModel):
+    items: list[JobOut]
+    total: int
+    limit: int
+    offset: int
+
+
+# --- interviews ----------------------------------------------------------------------------------
+
+
+class InterviewCreate(Body):
+    candidate_id: Identifier
+    job_id: Identifier | None = None
+    mode: Mode = "ai_interview"
+    plan: PlanName | None = Field(None, description="Defaults to the job's plan")
+    interview_type: InterviewType | None = Field(None, description="Defaults to the job's")
+    max_duration: int | None = Field(None, ge=10, le=21600, description="Seconds")
+    language: Annotated[str, StringConstraints(pattern=r"^[A-Za-z-]{2,16}$")] = "en"
+    dispatch: bool = Field(True, description="Dispatch the agent into the room now")
+
+
+class JoinInfo(BaseModel):
+    room_name: str
+    livekit_url: str | None
+    token: str | None = Field(description="Candidate LiveKit token; null without LiveKit")
+    identity: str | None
+    expires_at: str | None
+    join_url: str
+
+
+class InterviewOut(BaseModel):
+    id: str
+    candidate_id: str | None
+    job_id: str | None
+    plan: str
+    mode: str
+    interview_type: str
+    room_name: str
+    status: str
+    end_reason: str | None
+    metadata: dict[str, Any]
+    dispatch_id: str | None
+    agent_joined_at: str | None
+    created_at: str | None
+    started_at: str | None
+    ended_at: str | None
+    updated_at: str | None
+
+    @classmethod
+    def of(cls, i: Any) -> InterviewOut:
+        return cls(
+            id=i.id,
+            candidate_id=i.candidate_id,
+            job_id=i.job_id,
+            plan=i.plan,
+            mode=i.mode,
+            interview_type=i.interview_type,
+            room_name=i.room_name,
+            status=i.status,
+            end_reason=i.end_reason,
+            metadata=i.room_metadata or {},
+            dispatch_id=i.dispatch_id,
+            agent_joined_at=iso(i.agent_joined_at),
+            created_at=iso(i.created_at),
+            started_at=iso(i.started_at),
+            ended_at=iso(i.ended_at),
+            updated_at=iso(i.updated_at),
+        )
+
+
+class InterviewCreated(BaseModel):
+    interview: InterviewOut
+    join: JoinInfo
+
+
+class InterviewList(BaseModel):
+    items: list[InterviewOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class CancelRequest(Body):
+    reason: ShortText | None = None
+
+
+class TranscriptIndexEntry(BaseModel):
+    id: str
+    kind: str
+    name: str
+    stage: str | None
+    created_at: str | None
+
+
+class TranscriptOut(TranscriptIndexEntry):
+    document: dict[str, Any]
+
+
+class ResultOut(BaseModel):
+    interview_id: str
+    result: dict[str, Any]
+    updated_at: str | None
+
+
+# --- agent (M2M) ---------------------------------------------------------------------------------
+
+
+class StatusReport(Body):
+    status: Status
+    end_reason: ShortText | None = None
+
+
+class TranscriptUpload(Body):
+    kind: Literal["stage", "full"]
+    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,300}$")]
+    document: JsonDoc
+
+    @model_validator(mode="after")
+    def _shape(self) -> TranscriptUpload:
+        doc = self.document
+        if not isinstance(doc.get("sessionInfo"), dict):
+            raise ValueError("document.sessionInfo must be an object")
+        if self.kind == "full":
+            if not isinstance(doc.get("stages"), list):
+                raise ValueError("a full transcript needs document.stages (a list)")
+            if not isinstance(doc.get("fullConversation"), list):
+                raise ValueError("a full transcript needs document.fullConversation (a list)")
+        elif not isinstance(doc.get("stage"), dict):
+            raise ValueError("a stage transcript needs document.stage (an object)")
+        return self
+
+
+class ResultUpload(Body):
+    result: JsonDoc
+
+
+class InterviewConfig(BaseModel):
+    interview_id: str
+    room_name: str
+    status: str
+    mode: str
+    plan: str
+    interview_type: str
+    metadata: dict[str, Any]
+    candidate: CandidateOut | None
+    job: JobOut | None
+
+
+# --- M2M -----------------------------------------------------------------------------------------
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: str = "Bearer"
+    expires_in: int
+    scope: str
+
+
+class M2MClientCreate(Body):
+    client_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.@-]{3,200}$")]
+    scopes: Annotated[str, StringConstraints(pattern=r"^[a-z:_ ]{1,200}$")] = "agent"
+
+
+class M2MClientCreated(BaseModel):
+    client_id: str
+    client_secret: str = Field(description="Shown once; only a hash is stored")
+    scopes: str

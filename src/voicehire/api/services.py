@@ -1,0 +1,299 @@
+"""Use cases shared by the resource API and the seed-compatible aliases.
+
+Routes stay thin: they validate input, call one of these, and shape the answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from voicehire.api.errors import ApiError, not_found
+from voicehire.api.schemas import JoinInfo
+from voicehire.api.state import AppState
+from voicehire.interview.config import SessionConfig
+from voicehire.interview.plan import plan_for_session
+from voicehire.livekit_gateway import CANDIDATE_PREFIX, LiveKitGatewayError, new_room_name
+from voicehire.storage import repositories as repo
+from voicehire.storage.cache import session_key
+from voicehire.storage.models import Candidate, Interview, Job, new_id
+
+logger = logging.getLogger(__name__)
+
+ROOM_PREFIX = {
+    "ai_interview": "interview",
+    "gap_filling": "voice-gap-filling",
+    "briefing": "voice-briefing",
+}
+
+
+def livekit_required(state: AppState):
+    if state.gateway is None:
+        raise ApiError(
+            503,
+            "LiveKit is not configured: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET",
+            code="livekit_not_configured",
+        )
+    return state.gateway
+
+
+def session_snapshot(interview: Interview, candidate: Candidate | None = None) -> dict[str, Any]:
+    """What the session cache holds for a room (seed 003's ``session:{room}``)."""
+    meta = interview.room_metadata or {}
+    snap: dict[str, Any] = {
+        "room_name": interview.room_name,
+        "interview_id": interview.id,
+        "mode": interview.mode,
+        "status": interview.status,
+        "end_reason": interview.end_reason,
+        "candidate_id": interview.candidate_id,
+        "job_id": interview.job_id,
+        "job_title": meta.get("interviewRole"),
+        "job_level": meta.get("jobLevel"),
+        "required_skills": meta.get("requiredSkills", []),
+    }
+    if candidate is not None:
+        snap["extracted_data"] = candidate.extracted_data or {}
+        snap["missing_required"] = list(candidate.missing_required or [])
+    return snap
+
+
+async def refresh_cache(state: AppState, interview: Interview, candidate: Candidate | None = None):
+    await state.cache.set(session_key(interview.room_name), session_snapshot(interview, candidate))
+
+
+def build_metadata(
+    *,
+    interview_id: str,
+    mode: str,
+    candidate: Candidate | None,
+    job: Job | None,
+    plan: str,
+    interview_type: str,
+    max_duration: int,
+    language: str,
+    role: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    extra = dict(extra or {})
+    if job is not None:
+        if job.level:
+            extra.setdefault("jobLevel", job.level)
+        extra.setdefault("requiredSkills", list(job.required_skills or []))
+    if mode == "gap_filling" and candidate is not None:
+        extra.setdefault("missing_required", list(candidate.missing_required or []))
+    config = SessionConfig(
+        session_type=mode,  # type: ignore[arg-type]
+        max_duration=max_duration,
+        interview_role=role or (job.title if job else "Software Engineer"),
+        interview_type=interview_type,
+        interview_id=interview_id,
+        candidate_id=candidate.id if candidate else None,
+        candidate_name=candidate.name if candidate else "Candidate",
+        job_id=job.id if job else None,
+        plan=plan,
+        language=language,
+        extra=extra,
+    )
+    return config.to_metadata()
+
+
+async def start_session(
+    state: AppState,
+    session: AsyncSession,
+    *,
+    candidate: Candidate | None,
+    job: Job | None,
+    mode: str = "ai_interview",
+    plan: str | None = None,
+    interview_type: str | None = None,
+    max_duration: int | None = None,
+    language: str = "en",
+    role: str | None = None,
+    extra: dict[str, Any] | None = None,
+    room_name: str | None = None,
+    dispatch: bool = True,
+    participant_name: str | None = None,
+    identity_prefix: str = CANDIDATE_PREFIX,
+) -> tuple[Interview, JoinInfo]:
+    """Record an interview, create its LiveKit room, dispatch the agent, issue the token.
+
+    The interview is committed before the agent is dispatched, so an agent asking for its
+    configuration always finds it. If LiveKit refuses, the interview ends in ``error``
+    and the caller gets a 502 naming the LiveKit failure.
+    """
+    interview_type = interview_type or (job.interview_type if job else "technical")
+    plan = plan or (job.plan if job else plan_for_session(None, interview_type))
+    max_duration = max_duration or state.settings.max_interview_duration
+    interview_id = new_id()
+    room_name = room_name or new_room_name(ROOM_PREFIX.get(mode, "interview"))
+    metadata = build_metadata(
+        interview_id=interview_id,
+        mode=mode,
+        candidate=candidate,
+        job=job,
+        plan=plan,
+        interview_type=interview_type,
+        max_duration=max_duration,
+        language=language,
+        role=role,
+        extra=extra,
+    )
+    interview = await repo.create_interview(
+        session,
+        id=interview_id,
+        candidate_id=candidate.id if candidate else None,
+        job_id=job.id if job else None,
+        plan=plan,
+        mode=mode,
+        interview_type=interview_type,
+        room_name=room_name,
+        room_metadata=metadata,
+    )
+    await session.commit()
+    logger.info(
+        "interview created",
+        extra={"interview_id": interview.id, "room": room_name, "mode": mode},
+    )
+
+    token = identity = expires_at = None
+    gateway = state.gateway
+    if gateway is not None:
+        try:
+            await gateway.create_room(room_name, metadata)
+            if dispatch:
+                interview.dispatch_id = await gateway.dispatch_agent(room_name, metadata)
+        except LiveKitGatewayError as exc:
+            repo.set_status(interview, "error", "livekit_error")
+            await session.commit()
+            raise ApiError(
+                502,
+                f"interview {interview.id} could not be started: {exc}",
+                code="livekit_error",
+                extra={"interview_id": interview.id},
+            ) from None
+        await session.commit()
+        token, identity, expires_at = issue_token(
+            state, interview, candidate, participant_name, identity_prefix, dispatch
+        )
+    await refresh_cache(state, interview, candidate)
+    return interview, join_info(state, interview, token, identity, expires_at)
+
+
+def issue_token(
+    state: AppState,
+    interview: Interview,
+    candidate: Candidate | None,
+    participant_name: str | None = None,
+    identity_prefix: str = CANDIDATE_PREFIX,
+    dispatch: bool = True,
+) -> tuple[str, str, str]:
+    gateway = livekit_required(state)
+    ttl = state.settings.vh_candidate_token_ttl
+    participant_id = candidate.id if candidate else interview.id
+    token = gateway.candidate_token(
+        interview.room_name,
+        participant_id=participant_id,
+        name=participant_name or (candidate.name if candidate else "Candidate"),
+        ttl_seconds=ttl,
+        dispatch_metadata=(interview.room_metadata or {}) if dispatch else None,
+        prefix=identity_prefix,
+    )
+    expires_at = (datetime.now(UTC) + timedelta(seconds=ttl)).isoformat()
+    return token, identity_prefix + participant_id, expires_at
+
+
+def join_info(
+    state: AppState,
+    interview: Interview,
+    token: str | None,
+    identity: str | None,
+    expires_at: str | None,
+) -> JoinInfo:
+    base = state.settings.vh_public_url.rstrip("/")
+    return JoinInfo(
+        room_name=interview.room_name,
+        livekit_url=state.gateway.client_url if state.gateway else None,
+        token=token,
+        identity=identity,
+        expires_at=expires_at,
+        join_url=f"{base}/join/{interview.room_name}",
+    )
+
+
+async def load_interview(session: AsyncSession, interview_id: str) -> Interview:
+    interview = await repo.get_interview(session, interview_id)
+    if interview is None:
+        raise not_found("interview", interview_id)
+    return interview
+
+
+async def load_interview_by_room(session: AsyncSession, room_name: str) -> Interview:
+    interview = await repo.get_interview_by_room(session, room_name)
+    if interview is None:
+        raise ApiError(404, f"no interview uses room {room_name!r}")
+    return interview
+
+
+async def load_candidate(session: AsyncSession, candidate_id: str) -> Candidate:
+    candidate = await repo.get_candidate(session, candidate_id)
+    if candidate is None:
+        raise not_found("candidate", candidate_id)
+    return candidate
+
+
+async def load_job(session: AsyncSession, job_id: str) -> Job:
+    job = await repo.get_job(session, job_id)
+    if job is None:
+        raise not_found("job", job_id)
+    return job
+
+
+async def change_status(
+    state: AppState,
+    session: AsyncSession,
+    interview: Interview,
+    status: str,
+    end_reason: str | None = None,
+) -> bool:
+    try:
+        changed = repo.set_status(interview, status, end_reason)
+    except repo.InvalidTransition as exc:
+        raise ApiError(409, str(exc), code="invalid_transition") from None
+    if changed:
+        await session.commit()
+        logger.info(
+            "interview status changed",
+            extra={"interview_id": interview.id, "status": status, "end_reason": end_reason},
+        )
+    await refresh_cache(state, interview)
+    return changed
+
+
+async def stop_session(
+    state: AppState, session: AsyncSession, interview: Interview, reason: str
+) -> Interview:
+    """Cancel the interview (if still open) and delete its room so the agent leaves."""
+    if not repo.is_terminal(interview):
+        await change_status(state, session, interview, "cancelled", reason)
+    if state.gateway is not None:
+        try:
+            await state.gateway.delete_room(interview.room_name)
+        except LiveKitGatewayError as exc:
+            logger.warning(
+                "room not deleted", extra={"room": interview.room_name, "error": str(exc)}
+            )
+    return interview
+
+
+async def interview_config(session: AsyncSession, interview: Interview) -> dict[str, Any]:
+    candidate = (
+        await repo.get_candidate(session, interview.candidate_id)
+        if interview.candidate_id
+        else None
+    )
+    job = await repo.get_job(session, interview.job_id) if interview.job_id else None
+    return {"candidate": candidate, "job": job}

@@ -1,0 +1,67 @@
+"""What one API process holds: settings, database, session cache, LiveKit gateway, keys."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from dataclasses import dataclass, field
+
+from voicehire.livekit_gateway import LiveKitGateway
+from voicehire.settings import Settings
+from voicehire.storage.cache import SessionCache, create_cache
+from voicehire.storage.db import Database
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    db: Database
+    cache: SessionCache
+    gateway: LiveKitGateway | None
+    jwt_secret: str
+    jwt_secret_generated: bool = False
+    started: bool = False
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AppState:
+        secret = settings.vh_jwt_secret
+        generated = False
+        if not secret:
+            # Per-process key: tokens die with the process; agents simply fetch a new one.
+            secret = secrets.token_urlsafe(32)
+            generated = True
+        return cls(
+            settings=settings,
+            db=Database(settings.database_url),
+            cache=create_cache(settings.redis_url),
+            gateway=LiveKitGateway.from_settings(settings),
+            jwt_secret=secret,
+            jwt_secret_generated=generated,
+        )
+
+    async def start(self) -> None:
+        """Apply migrations once; safe to call from every request."""
+        if self.started:
+            return
+        async with self._lock:
+            if self.started:
+                return
+            await self.db.migrate()
+            if self.jwt_secret_generated:
+                logger.warning(
+                    "VH_JWT_SECRET is not set: M2M tokens are signed with a per-process key "
+                    "and stop working when the API restarts; set VH_JWT_SECRET when running "
+                    "more than one API process"
+                )
+            self.started = True
+
+    async def stop(self) -> None:
+        if self.gateway is not None:
+            await self.gateway.aclose()
+        await self.cache.aclose()
+        await self.db.dispose()
+        self.started = False

@@ -1,0 +1,280 @@
+"""Queries and state changes on the control-plane tables. Routes call these; these never
+know about HTTP. Every function takes an ``AsyncSession``; callers commit."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from voicehire.storage.models import (
+    ALLOWED_TRANSITIONS,
+    TERMINAL_STATUSES,
+    Candidate,
+    Interview,
+    Job,
+    M2MClient,
+    Result,
+    Transcript,
+    utcnow,
+)
+
+
+class InvalidTransition(ValueError):
+    """A status change the interview lifecycle does not allow."""
+
+    def __init__(self, current: str, requested: str) -> None:
+        allowed = sorted(ALLOWED_TRANSITIONS.get(current, ()))
+        super().__init__(
+            f"interview is {current!r}; it cannot become {requested!r}"
+            + (f" (allowed next: {', '.join(allowed)})" if allowed else " (it has ended)")
+        )
+        self.current = current
+        self.requested = requested
+
+
+# --- candidates -------------------------------------------------------------------------
+
+
+async def create_candidate(session: AsyncSession, **fields: Any) -> Candidate:
+    candidate = Candidate(**fields)
+    session.add(candidate)
+    await session.flush()
+    return candidate
+
+
+async def get_candidate(session: AsyncSession, candidate_id: str) -> Candidate | None:
+    return await session.get(Candidate, candidate_id)
+
+
+async def list_candidates(
+    session: AsyncSession, *, limit: int = 50, offset: int = 0
+) -> tuple[Sequence[Candidate], int]:
+    total = await session.scalar(select(func.count()).select_from(Candidate))
+    rows = await session.scalars(
+        select(Candidate)
+        .order_by(Candidate.created_at.desc(), Candidate.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return rows.all(), int(total or 0)
+
+
+def merge_candidate_fields(candidate: Candidate, fields: dict[str, Any]) -> None:
+    """Merge collected answers into ``extracted_data``; those fields are no longer missing."""
+    data = dict(candidate.extracted_data or {})
+    data.update(fields)
+    candidate.extracted_data = data
+    candidate.missing_required = [f for f in (candidate.missing_required or []) if f not in fields]
+    candidate.updated_at = utcnow()
+
+
+# --- jobs ---------------------------------------------------------------------------------
+
+
+async def create_job(session: AsyncSession, **fields: Any) -> Job:
+    job = Job(**fields)
+    session.add(job)
+    await session.flush()
+    return job
+
+
+async def get_job(session: AsyncSession, job_id: str) -> Job | None:
+    return await session.get(Job, job_id)
+
+
+async def list_jobs(
+    session: AsyncSession, *, limit: int = 50, offset: int = 0
+) -> tuple[Sequence[Job], int]:
+    total = await session.scalar(select(func.count()).select_from(Job))
+    rows = await session.scalars(
+        select(Job).order_by(Job.created_at.desc(), Job.id).limit(limit).offset(offset)
+    )
+    return rows.all(), int(total or 0)
+
+
+# --- interviews -----------------------------------------------------------------------------
+
+
+async def create_interview(session: AsyncSession, **fields: Any) -> Interview:
+    interview = Interview(**fields)
+    session.add(interview)
+    await session.flush()
+    return interview
+
+
+async def get_interview(session: AsyncSession, interview_id: str) -> Interview | None:
+    return await session.get(Interview, interview_id)
+
+
+async def get_interview_by_room(session: AsyncSession, room_name: str) -> Interview | None:
+    return await session.scalar(select(Interview).where(Interview.room_name == room_name))
+
+
+async def list_interviews(
+    session: AsyncSession,
+    *,
+    status: str | None = None,
+    candidate_id: str | None = None,
+    job_id: str | None = None,
+    mode: str | None = None,
+    active_only: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[Sequence[Interview], int]:
+    query = select(Interview)
+    if status:
+        query = query.where(Interview.status == status)
+    if candidate_id:
+        query = query.where(Interview.candidate_id == candidate_id)
+    if job_id:
+        query = query.where(Interview.job_id == job_id)
+    if mode:
+        query = query.where(Interview.mode == mode)
+    if active_only:
+        query = query.where(Interview.status.in_(("scheduled", "in_progress")))
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.scalars(
+        query.order_by(Interview.created_at.desc(), Interview.id).limit(limit).offset(offset)
+    )
+    return rows.all(), int(total or 0)
+
+
+def set_status(interview: Interview, status: str, end_reason: str | None = None) -> bool:
+    """Apply a lifecycle change. Returns False when nothing changed (same status again).
+
+    Raises :class:`InvalidTransition` for a change the lifecycle forbids.
+    """
+    if status == interview.status:
+        if end_reason and not interview.end_reason:
+            interview.end_reason = end_reason
+            return True
+        return False
+    if status not in ALLOWED_TRANSITIONS.get(interview.status, frozenset()):
+        raise InvalidTransition(interview.status, status)
+    now = utcnow()
+    interview.status = status
+    if status == "in_progress" and interview.started_at is None:
+        interview.started_at = now
+    if status in TERMINAL_STATUSES:
+        interview.ended_at = now
+        if end_reason or not interview.end_reason:
+            interview.end_reason = end_reason or status
+    elif end_reason:
+        interview.end_reason = end_reason
+    interview.updated_at = now
+    return True
+
+
+def is_terminal(interview: Interview) -> bool:
+    return interview.status in TERMINAL_STATUSES
+
+
+# --- transcripts and results ---------------------------------------------------------------------
+
+
+async def add_transcript(
+    session: AsyncSession,
+    interview_id: str,
+    *,
+    kind: str,
+    name: str,
+    document: dict[str, Any],
+    stage: str | None = None,
+) -> Transcript:
+    """Store a transcript document; uploading the same name again replaces it (retries)."""
+    existing = await session.scalar(
+        select(Transcript).where(Transcript.interview_id == interview_id, Transcript.name == name)
+    )
+    if existing is not None:
+        existing.document = document
+        existing.kind = kind
+        existing.stage = stage
+        existing.created_at = utcnow()
+        await session.flush()
+        return existing
+    transcript = Transcript(
+        interview_id=interview_id, kind=kind, name=name, document=document, stage=stage
+    )
+    session.add(transcript)
+    await session.flush()
+    return transcript
+
+
+async def list_transcripts(session: AsyncSession, interview_id: str) -> Sequence[Transcript]:
+    rows = await session.scalars(
+        select(Transcript)
+        .where(Transcript.interview_id == interview_id)
+        .order_by(Transcript.created_at, Transcript.name)
+    )
+    return rows.all()
+
+
+async def get_transcript(
+    session: AsyncSession, interview_id: str, transcript_id: str
+) -> Transcript | None:
+    return await session.scalar(
+        select(Transcript).where(
+            Transcript.interview_id == interview_id, Transcript.id == transcript_id
+        )
+    )
+
+
+async def put_result(session: AsyncSession, interview_id: str, result: dict[str, Any]) -> Result:
+    row = await session.get(Result, interview_id)
+    if row is None:
+        row = Result(interview_id=interview_id, result=result)
+        session.add(row)
+    else:
+        row.result = result
+        row.updated_at = utcnow()
+    await session.flush()
+    return row
+
+
+async def get_result(session: AsyncSession, interview_id: str) -> Result | None:
+    return await session.get(Result, interview_id)
+
+
+# --- machine clients -----------------------------------------------------------------------------
+
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+def hash_secret(secret: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(secret.encode(), salt=salt, dklen=32, **_SCRYPT)
+    return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+
+
+def verify_secret(secret: str, stored: str) -> bool:
+    try:
+        scheme, salt_b64, digest_b64 = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        salt = base64.b64decode(salt_b64)
+        expected = base64.b64decode(digest_b64)
+    except ValueError:
+        return False
+    digest = hashlib.scrypt(secret.encode(), salt=salt, dklen=len(expected), **_SCRYPT)
+    return hmac.compare_digest(digest, expected)
+
+
+async def create_m2m_client(
+    session: AsyncSession, client_id: str, secret_hash: str, scopes: str = "agent"
+) -> M2MClient:
+    """Store a machine client; pass ``hash_secret(secret)`` (slow: run it off the loop)."""
+    client = M2MClient(client_id=client_id, secret_hash=secret_hash, scopes=scopes)
+    session.add(client)
+    await session.flush()
+    return client
+
+
+async def get_m2m_client(session: AsyncSession, client_id: str) -> M2MClient | None:
+    return await session.get(M2MClient, client_id)
