@@ -157,7 +157,7 @@ def agent_lines(run: LocalRun) -> list[str]:
     return [m["message"] for m in run.messages.of_type("transcription") if m["isAI"]]
 
 
-async def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+async def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:  # noqa: ASYNC109
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not predicate():

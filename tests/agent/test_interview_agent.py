@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 from livekit.agents.voice.run_result import RunResult
@@ -51,7 +52,7 @@ async def test_policy_runs_whole_interview_in_order(start_interview):
         "What is the hardest problem you solved?",
     ]
     lines = agent_lines(run)
-    assert all(a != b for a, b in zip(lines, lines[1:], strict=False)), "repeated agent line"
+    assert all(a != b for a, b in itertools.pairwise(lines)), "repeated agent line"
     assert lines[-1].endswith("Goodbye!")
     # stage files for every stage and one full transcript, in the seed format
     assert sorted(d["stage"]["stage"] for d in store.stage_docs()) == sorted(
