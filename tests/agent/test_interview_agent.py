@@ -7,7 +7,7 @@ import json
 
 from livekit.agents.voice.run_result import RunResult
 
-from tests.agent.conftest import (
+from tests.harness import (
     LONG_ANSWER,
     MemoryStore,
     ScriptedLLM,

@@ -18,7 +18,7 @@ from livekit import rtc
 from livekit.agents import AgentSession, JobContext, JobProcess, JobRequest, WorkerOptions, cli
 from livekit.agents.voice.room_io import RoomOptions
 
-from voicehire.agent.engines import build_engines, build_vad
+from voicehire.agent.engines import build_engines, build_stt, build_vad
 from voicehire.agent.local_session import resolve_plan
 from voicehire.agent.messages import ControlMessageError, RoomSink, parse_control_message
 from voicehire.agent.runtime import InterviewRuntime, RuntimeOptions
@@ -133,6 +133,8 @@ async def entrypoint(ctx: JobContext) -> None:
         tts=engines.tts,
         vad=engines.vad,
         user_away_timeout=settings.silence_timeout,
+        # Without speech-to-text the candidate answers by chat (lk.chat); no turn detector.
+        turn_handling={} if engines.stt is not None else {"turn_detection": "manual"},
     )
     runtime.attach(session)
     wire_room(ctx, runtime, settings)
@@ -172,8 +174,7 @@ async def request_handler(req: JobRequest) -> None:
 
 
 def prewarm(proc: JobProcess) -> None:
-    settings = get_settings()
-    if settings.stt_provider != "none":
+    if build_stt(get_settings()) is not None:
         proc.userdata["vad"] = build_vad()
 
 

@@ -19,7 +19,7 @@ from voicehire.interview.config import SessionConfig
 from voicehire.interview.plan import ResolvedPlan, load_plan
 from voicehire.settings import Settings, load_settings
 
-PLANS = Path(__file__).parent / "plans"
+PLANS = Path(__file__).parent / "agent" / "plans"
 LONG_ANSWER = (
     "I am a backend engineer at Acme Payments where I build ledger services in Python "
     "and Go, and I lead a small team of three engineers."

@@ -1,0 +1,3 @@
+"""Shared fixtures: the agent harness (text-only interview sessions) is a plugin."""
+
+pytest_plugins = ["tests.harness"]
