@@ -1,0 +1,173 @@
+"""Admin credential, M2M client-credentials tokens, and where candidate tokens may go."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import jwt
+
+from tests.api.support import (
+    ADMIN,
+    M2M_ID,
+    M2M_SECRET,
+    api_client,
+    livekit_settings,
+    m2m_headers,
+    make_settings,
+)
+
+
+async def test_management_needs_admin_credential(client):
+    res = await client.get("/api/candidates")
+    assert res.status_code == 401
+    assert "admin credential" in res.json()["message"]
+    res = await client.get("/api/candidates", headers={"Authorization": "Bearer wrong"})
+    assert res.status_code == 401 and res.json()["message"] == "the admin credential is wrong"
+    res = await client.get("/api/candidates", headers={"Authorization": "Token abc"})
+    assert res.status_code == 401 and "Bearer" in res.json()["message"]
+
+
+async def test_token_endpoint_issues_signed_expiring_scoped_jwt(client):
+    before = int(time.time())
+    res = await client.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials", "client_id": M2M_ID, "client_secret": M2M_SECRET},
+    )
+    assert res.status_code == 200
+    body = res.json()
+    assert body["token_type"] == "Bearer" and body["expires_in"] == 3600
+    claims = jwt.decode(
+        body["access_token"],
+        "jwt-secret-for-tests-0123456789abcdef",
+        algorithms=["HS256"],
+        audience="voicehire-api",
+    )
+    assert claims["sub"] == M2M_ID and claims["scope"] == "agent"
+    assert before + 3590 <= claims["exp"] <= int(time.time()) + 3600
+
+
+async def test_token_endpoint_accepts_json_and_basic_auth(client):
+    res = await client.post(
+        "/oauth/token",
+        json={"grant_type": "client_credentials", "client_id": M2M_ID, "client_secret": M2M_SECRET},
+    )
+    assert res.status_code == 200
+    basic = base64.b64encode(f"{M2M_ID}:{M2M_SECRET}".encode()).decode()
+    res = await client.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials"},
+        headers={"Authorization": f"Basic {basic}"},
+    )
+    assert res.status_code == 200
+
+
+async def test_wrong_secret_or_grant_is_refused(client):
+    res = await client.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials", "client_id": M2M_ID, "client_secret": "nope"},
+    )
+    assert res.status_code == 401
+    assert res.json()["error"] == "invalid_client"
+    res = await client.post("/oauth/token", data={"grant_type": "password"})
+    assert res.status_code == 400 and res.json()["error"] == "unsupported_grant_type"
+
+
+async def test_stored_m2m_client_works_and_its_secret_is_only_hashed(client):
+    res = await client.post("/api/m2m-clients", json={"client_id": "lambda-client"}, headers=ADMIN)
+    assert res.status_code == 201
+    secret = res.json()["client_secret"]
+    ok = await client.post(
+        "/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "lambda-client",
+            "client_secret": secret,
+        },
+    )
+    assert ok.status_code == 200
+    bad = await client.post(
+        "/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "lambda-client",
+            "client_secret": secret + "x",
+        },
+    )
+    assert bad.status_code == 401
+    from sqlalchemy import text
+
+    async with client.app.state.vh.db.session() as s:
+        stored = (await s.execute(text("SELECT secret_hash FROM m2m_clients"))).scalar_one()
+    assert secret not in stored and stored.startswith("scrypt$")
+
+
+async def test_agent_endpoints_need_m2m_token_and_admin_cannot_use_them(client):
+    cand = (await client.post("/api/candidates", json={"name": "A"}, headers=ADMIN)).json()
+    url = f"/api/agent/candidates/{cand['id']}"
+    assert (await client.get(url)).status_code == 401
+    assert (await client.get(url, headers=ADMIN)).status_code == 401
+    assert (await client.get(url, headers=await m2m_headers(client))).status_code == 200
+
+
+async def test_m2m_token_cannot_call_management_endpoints(client):
+    res = await client.get("/api/candidates", headers=await m2m_headers(client))
+    assert res.status_code == 403
+
+
+async def test_expired_or_foreign_m2m_token_is_401(client):
+    now = int(time.time())
+    claims = {
+        "iss": "voicehire",
+        "aud": "voicehire-api",
+        "sub": M2M_ID,
+        "scope": "agent",
+        "typ": "m2m",
+        "iat": now - 7200,
+        "exp": now - 3600,
+    }
+    expired = jwt.encode(claims, "jwt-secret-for-tests-0123456789abcdef", algorithm="HS256")
+    res = await client.get(
+        "/api/agent/candidates/x", headers={"Authorization": f"Bearer {expired}"}
+    )
+    assert res.status_code == 401 and res.json()["error"] == "token_expired"
+    claims["exp"] = now + 3600
+    forged = jwt.encode(claims, "some-other-secret-0123456789abcdef", algorithm="HS256")
+    res = await client.get("/api/agent/candidates/x", headers={"Authorization": f"Bearer {forged}"})
+    assert res.status_code == 401
+
+
+async def test_candidate_livekit_token_never_reaches_management(tmp_path, fake_livekit):
+    async with api_client(make_settings(tmp_path, **livekit_settings(fake_livekit))) as client:
+        cand = (await client.post("/api/candidates", json={"name": "A"}, headers=ADMIN)).json()
+        created = (
+            await client.post("/api/interviews", json={"candidate_id": cand["id"]}, headers=ADMIN)
+        ).json()
+        cand_auth = {"Authorization": f"Bearer {created['join']['token']}"}
+        room = created["interview"]["room_name"]
+        for method, url in [
+            ("GET", "/api/candidates"),
+            ("GET", f"/api/interviews/{created['interview']['id']}"),
+            ("GET", "/agents"),
+            ("GET", f"/api/agent/candidates/{cand['id']}"),
+        ]:
+            res = await client.request(method, url, headers=cand_auth)
+            assert res.status_code == 401, url
+        # ...but it may poll the status of its own room, and only its own.
+        assert (
+            await client.get(f"/api/agent-status?room={room}", headers=cand_auth)
+        ).status_code == 200
+        other = await client.get("/api/agent-status?room=interview-other", headers=cand_auth)
+        assert other.status_code == 403
+
+
+async def test_without_admin_token_only_loopback_is_admin(tmp_path):
+    settings = make_settings(tmp_path, vh_admin_token=None)
+    async with api_client(settings) as local:
+        assert (await local.get("/api/candidates")).status_code == 200
+        # A credential that is not the admin one is refused even from loopback.
+        res = await local.get("/api/candidates", headers={"Authorization": "Bearer guess"})
+        assert res.status_code == 401
+    async with api_client(settings, client_addr=("203.0.113.7", 40000)) as remote:
+        res = await remote.get("/api/candidates")
+        assert res.status_code == 401 and "admin credential" in res.json()["message"]

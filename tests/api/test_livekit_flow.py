@@ -1,0 +1,176 @@
+"""Interview creation, cancellation and webhooks with the fake LiveKit server behind the API."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+
+from livekit.api import AccessToken, TokenVerifier
+
+from tests.api.support import ADMIN
+
+
+async def _candidate(client, **fields):
+    res = await client.post(
+        "/api/candidates", json={"name": "Grace Hopper", **fields}, headers=ADMIN
+    )
+    return res.json()
+
+
+async def _interview(client, candidate_id, **fields):
+    res = await client.post(
+        "/api/interviews", json={"candidate_id": candidate_id, **fields}, headers=ADMIN
+    )
+    assert res.status_code == 201, res.text
+    return res.json()
+
+
+async def test_create_interview_creates_room_dispatches_agent_and_issues_token(
+    lk_client, fake_livekit
+):
+    cand = await _candidate(lk_client)
+    created = await _interview(lk_client, cand["id"])
+    interview, join = created["interview"], created["join"]
+    room = interview["room_name"]
+
+    [create] = fake_livekit.calls("CreateRoom")
+    assert create.body["name"] == room
+    meta = json.loads(create.body["metadata"])
+    assert meta["sessionType"] == "ai_interview" and meta["interviewId"] == interview["id"]
+    [dispatch] = fake_livekit.calls("CreateDispatch")
+    assert dispatch.body["agent_name"] == "voicehire-interviewer"
+    assert json.loads(dispatch.body["metadata"]) == meta
+    assert interview["dispatch_id"].startswith("AD_")
+
+    claims = TokenVerifier(fake_livekit.api_key, fake_livekit.api_secret).verify(join["token"])
+    assert claims.video.room == room
+    assert claims.identity == f"candidate-{cand['id']}" == join["identity"]
+    assert join["livekit_url"].startswith("ws://127.0.0.1:")
+
+
+async def test_livekit_failure_gives_502_and_marks_interview_error(lk_client, fake_livekit):
+    cand = await _candidate(lk_client)
+    fake_livekit.fail_next("CreateDispatch", 503, "unavailable")
+    res = await lk_client.post("/api/interviews", json={"candidate_id": cand["id"]}, headers=ADMIN)
+    assert res.status_code == 502
+    body = res.json()
+    assert body["error"] == "livekit_error" and "CreateDispatch" in body["message"]
+    got = (await lk_client.get(f"/api/interviews/{body['interview_id']}", headers=ADMIN)).json()
+    assert got["status"] == "error" and got["end_reason"] == "livekit_error"
+
+
+async def test_cancel_deletes_the_room(lk_client, fake_livekit):
+    cand = await _candidate(lk_client)
+    room = (await _interview(lk_client, cand["id"]))["interview"]["room_name"]
+    iid = (await lk_client.get("/api/interviews", headers=ADMIN)).json()["items"][0]["id"]
+    assert room in fake_livekit.rooms
+    res = await lk_client.post(f"/api/interviews/{iid}/cancel", headers=ADMIN)
+    assert res.json()["status"] == "cancelled"
+    assert [c.body["room"] for c in fake_livekit.calls("DeleteRoom")] == [room]
+    assert room not in fake_livekit.rooms
+
+
+async def test_reissued_token_is_fresh_and_refused_after_end(lk_client, fake_livekit):
+    cand = await _candidate(lk_client)
+    iid = (await _interview(lk_client, cand["id"]))["interview"]["id"]
+    res = await lk_client.post(f"/api/interviews/{iid}/token", headers=ADMIN)
+    assert res.status_code == 200
+    assert TokenVerifier(fake_livekit.api_key, fake_livekit.api_secret).verify(res.json()["token"])
+    await lk_client.post(f"/api/interviews/{iid}/cancel", headers=ADMIN)
+    assert (await lk_client.post(f"/api/interviews/{iid}/token", headers=ADMIN)).status_code == 409
+
+
+# --- webhooks ------------------------------------------------------------------------------------
+
+
+def _webhook(fake, event: dict, secret: str | None = None) -> tuple[str, dict]:
+    body = json.dumps(event)
+    digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+    token = AccessToken(fake.api_key, secret or fake.api_secret).with_sha256(digest).to_jwt()
+    return body, {"Authorization": token, "Content-Type": "application/webhook+json"}
+
+
+async def _status(client, iid):
+    return (await client.get(f"/api/interviews/{iid}", headers=ADMIN)).json()
+
+
+async def test_webhooks_drive_the_lifecycle(lk_client, fake_livekit):
+    cand = await _candidate(lk_client)
+    iv = (await _interview(lk_client, cand["id"]))["interview"]
+    room, iid = iv["room_name"], iv["id"]
+
+    body, headers = _webhook(
+        fake_livekit,
+        {
+            "event": "participant_joined",
+            "room": {"name": room},
+            "participant": {"identity": "interview-agent-1", "kind": "AGENT"},
+        },
+    )
+    assert (
+        await lk_client.post("/webhooks/livekit", content=body, headers=headers)
+    ).status_code == 200
+    got = await _status(lk_client, iid)
+    assert got["status"] == "scheduled" and got["agent_joined_at"] is not None
+
+    body, headers = _webhook(
+        fake_livekit,
+        {
+            "event": "participant_joined",
+            "room": {"name": room},
+            "participant": {"identity": f"candidate-{cand['id']}"},
+        },
+    )
+    await lk_client.post("/webhooks/livekit", content=body, headers=headers)
+    got = await _status(lk_client, iid)
+    assert got["status"] == "in_progress" and got["started_at"] is not None
+
+    body, headers = _webhook(
+        fake_livekit,
+        {
+            "event": "participant_left",
+            "room": {"name": room},
+            "participant": {"identity": f"candidate-{cand['id']}"},
+        },
+    )
+    await lk_client.post("/webhooks/livekit", content=body, headers=headers)
+    got = await _status(lk_client, iid)
+    assert got["status"] == "completed" and got["end_reason"] == "candidate_left"
+
+    # A late room_finished changes nothing once the interview has ended.
+    body, headers = _webhook(fake_livekit, {"event": "room_finished", "room": {"name": room}})
+    res = await lk_client.post("/webhooks/livekit", content=body, headers=headers)
+    assert res.status_code == 200
+    assert (await _status(lk_client, iid))["end_reason"] == "candidate_left"
+
+
+async def test_room_finished_before_anyone_joined_cancels(lk_client, fake_livekit):
+    cand = await _candidate(lk_client)
+    iv = (await _interview(lk_client, cand["id"]))["interview"]
+    body, headers = _webhook(
+        fake_livekit, {"event": "room_finished", "room": {"name": iv["room_name"]}}
+    )
+    await lk_client.post("/webhooks/livekit", content=body, headers=headers)
+    got = await _status(lk_client, iv["id"])
+    assert got["status"] == "cancelled" and got["end_reason"] == "room_finished_before_start"
+
+
+async def test_badly_signed_webhooks_get_401_and_change_nothing(lk_client, fake_livekit):
+    cand = await _candidate(lk_client)
+    iv = (await _interview(lk_client, cand["id"]))["interview"]
+    event = {"event": "room_finished", "room": {"name": iv["room_name"]}}
+
+    body, headers = _webhook(fake_livekit, event, secret="wrong-secret-0123456789abcdef0123456")
+    res = await lk_client.post("/webhooks/livekit", content=body, headers=headers)
+    assert res.status_code == 401 and res.json()["error"] == "invalid_signature"
+
+    body, headers = _webhook(fake_livekit, event)
+    tampered = body.replace("room_finished", "room_started")
+    res = await lk_client.post("/webhooks/livekit", content=tampered, headers=headers)
+    assert res.status_code == 401 and "hash mismatch" in res.json()["message"]
+
+    res = await lk_client.post("/webhooks/livekit", content=body)
+    assert res.status_code == 401
+
+    assert (await _status(lk_client, iv["id"]))["status"] == "scheduled"
