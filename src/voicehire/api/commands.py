@@ -1,0 +1,141 @@
+"""``voicehire serve`` (the control-plane API) and ``voicehire token`` (a join token by hand)."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import json
+import secrets
+import sys
+
+from voicehire.logging_setup import configure_logging
+from voicehire.settings import Settings, SettingsError, load_settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    s = subparsers.add_parser(
+        "serve",
+        help="run the VoiceHire API (FastAPI) and web app",
+        description="Run the control-plane API. Migrations are applied on start. Docs at "
+        "/docs. Without VH_ADMIN_TOKEN, management endpoints accept requests from this "
+        "machine only; binding to a non-loopback address without it generates an admin "
+        "token and prints it.",
+    )
+    s.add_argument("--host", help="bind address (default VH_API_HOST, 127.0.0.1)")
+    s.add_argument("--port", type=int, help="port (default VH_API_PORT, 8000)")
+    s.set_defaults(func=_serve)
+
+    t = subparsers.add_parser(
+        "token",
+        help="print a LiveKit join token for ROOM and IDENTITY (for testing with any client)",
+        description="Print a participant token signed with LIVEKIT_API_KEY/SECRET, scoped to "
+        "ROOM. With --dispatch, joining the (not yet existing) room dispatches the agent.",
+    )
+    t.add_argument("room", metavar="ROOM")
+    t.add_argument("identity", metavar="IDENTITY")
+    t.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds (default 3600)")
+    t.add_argument("--name", help="display name (default: IDENTITY)")
+    t.add_argument(
+        "--dispatch",
+        action="store_true",
+        help="dispatch the agent (AGENT_NAME) when this token creates the room",
+    )
+    t.add_argument("--metadata", help="job metadata JSON for --dispatch (seed format)")
+    t.add_argument("--video", action="store_true", help="allow camera/screen too (default audio)")
+    t.set_defaults(func=_token)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def prepare_serve_settings(settings: Settings, host: str) -> tuple[Settings, str]:
+    """Decide the admin credential for this run; returns settings and a note to print."""
+    if settings.vh_admin_token:
+        return settings, "admin: Authorization: Bearer $VH_ADMIN_TOKEN"
+    if _is_loopback(host):
+        return settings, (
+            "admin: VH_ADMIN_TOKEN is not set, so management endpoints accept requests "
+            "from this machine only (set VH_ADMIN_TOKEN before exposing the API)"
+        )
+    token = secrets.token_urlsafe(24)
+    note = (
+        f"admin: VH_ADMIN_TOKEN is not set and the API listens on {host}; generated one for "
+        f"this run:\n  VH_ADMIN_TOKEN={token}\n(set VH_ADMIN_TOKEN to keep it across restarts)"
+    )
+    return settings.model_copy(update={"vh_admin_token": token}), note
+
+
+def _serve(args: argparse.Namespace, _rest: list[str]) -> int:
+    import uvicorn
+
+    from voicehire.api.app import create_app
+
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_format, settings.log_file)
+    host = args.host or settings.vh_api_host
+    port = args.port or settings.vh_api_port
+    settings, note = prepare_serve_settings(settings, host)
+    print(f"VoiceHire API on http://{host}:{port} (docs: /docs)", file=sys.stderr)
+    print(note, file=sys.stderr, flush=True)
+    app = create_app(settings)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )
+    return 0
+
+
+def _token(args: argparse.Namespace, _rest: list[str]) -> int:
+    from voicehire.interview.config import SessionConfig
+    from voicehire.livekit_gateway import make_join_token
+
+    settings = load_settings()
+    if not (settings.livekit_api_key and settings.livekit_api_secret):
+        raise SettingsError(
+            "voicehire token needs LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET"
+        )
+    if not 10 <= args.ttl <= 86400:
+        print("voicehire token: --ttl must be between 10 and 86400 seconds", file=sys.stderr)
+        return 2
+    metadata = None
+    if args.dispatch:
+        if args.metadata:
+            try:
+                metadata = json.loads(args.metadata)
+            except ValueError as exc:
+                print(f"voicehire token: --metadata is not JSON: {exc}", file=sys.stderr)
+                return 2
+            if not isinstance(metadata, dict):
+                print("voicehire token: --metadata must be a JSON object", file=sys.stderr)
+                return 2
+        else:
+            metadata = SessionConfig(candidate_name=args.name or args.identity).to_metadata()
+    token = make_join_token(
+        settings.livekit_api_key,
+        settings.livekit_api_secret,
+        room=args.room,
+        identity=args.identity,
+        name=args.name,
+        ttl_seconds=args.ttl,
+        dispatch_agent=settings.agent_name if args.dispatch else None,
+        dispatch_metadata=metadata,
+        audio_only=not args.video,
+    )
+    print(token)
+    if settings.livekit_url:
+        print(
+            f"connect to {settings.livekit_url} as {args.identity!r} in room {args.room!r}"
+            + (f" (dispatches {settings.agent_name})" if args.dispatch else ""),
+            file=sys.stderr,
+        )
+    return 0
