@@ -18,7 +18,9 @@ ASAG_DATA = os.environ.get(
 )
 
 # (title, module, argv)
-BENCHMARKS: list[tuple[str, str, list[str]]] = []
+BENCHMARKS: list[tuple[str, str, list[str]]] = [
+    ("ASAG scoring", "benchmarks.bench_asag", ["--data", ASAG_DATA]),
+]
 
 
 def main() -> int:

@@ -1,0 +1,1 @@
+"""Post-interview evaluation: scorers, summary, recommendation and reports."""

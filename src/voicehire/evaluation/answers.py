@@ -1,0 +1,216 @@
+"""From a full transcript to the answers to score.
+
+Candidate utterances are grouped by the question they answer (``questionId``); each
+answer is paired with the plan's question (text, rubric key points, competencies).
+Scorers see a *neutral* copy of the candidate's words: the candidate's name and
+gendered pronouns are replaced, so swapping them cannot change a score. Quotes found in
+the neutral text are mapped back to the candidate's original words.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from voicehire.interview.plan import Plan, PlanError, Question, load_plan
+
+logger = logging.getLogger(__name__)
+
+NAME_PLACEHOLDER = "Candidate"
+# Every gendered or neutral third-person pronoun maps to one form, so he/she/they (and
+# him/her/them, his/hers/their) swaps give byte-identical scoring text.
+_PRONOUNS = {
+    **dict.fromkeys(
+        ["he", "she", "him", "her", "his", "hers", "they", "them", "their", "theirs"], "they"
+    ),
+    **dict.fromkeys(["himself", "herself", "themself", "themselves"], "themselves"),
+    **dict.fromkeys(["mr", "mrs", "ms", "miss", "mx"], "mx"),
+}
+
+
+@dataclass
+class NeutralText:
+    """Text with names and pronouns neutralised, able to map spans back to the original."""
+
+    original: str
+    text: str
+    # (neutral_start, neutral_end, original_start, original_end) of each replaced span
+    _spans: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Original span of neutral span [start, end); a cut replacement widens to it."""
+
+        def conv(pos: int, is_end: bool) -> int:
+            shift = 0
+            for ns, ne, os_, oe in self._spans:
+                if pos <= ns:
+                    break
+                if pos < ne:
+                    return oe if is_end else os_
+                shift = oe - ne
+            return pos + shift
+
+        return conv(start, False), conv(end, True)
+
+    def find_original(self, quote: str) -> str | None:
+        """The original words behind a verbatim quote of the neutral text, if present."""
+        quote = quote.strip()
+        if not quote:
+            return None
+        pos = self.text.find(quote)
+        if pos < 0:
+            pos = self.text.lower().find(quote.lower())
+        if pos < 0:
+            return None
+        s, e = self.to_original(pos, pos + len(quote))
+        return self.original[s:e]
+
+
+def _name_parts(names: list[str]) -> list[str]:
+    parts: set[str] = set()
+    for name in names:
+        name = (name or "").strip()
+        if not name:
+            continue
+        parts.add(name)
+        parts.update(p for p in re.split(r"[\s\-]+", name) if len(p) >= 2)
+    return sorted(parts, key=len, reverse=True)
+
+
+def neutralize(text: str, names: list[str] | None = None) -> NeutralText:
+    """Replace the candidate's name(s) and third-person pronouns with neutral forms."""
+    alternatives = [re.escape(p) for p in _name_parts(names or [])]
+    alternatives.append("|".join(sorted(_PRONOUNS, key=len, reverse=True)))
+    pattern = re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+    name_set = {p.lower() for p in _name_parts(names or [])}
+    out: list[str] = []
+    spans: list[tuple[int, int, int, int]] = []
+    last = 0
+    length = 0
+    for m in pattern.finditer(text):
+        word = m.group(0)
+        low = word.lower()
+        repl = NAME_PLACEHOLDER if low in name_set else _PRONOUNS.get(low, word)
+        chunk = text[last : m.start()]
+        out.append(chunk)
+        length += len(chunk)
+        spans.append((length, length + len(repl), m.start(), m.end()))
+        out.append(repl)
+        length += len(repl)
+        last = m.end()
+    out.append(text[last:])
+    return NeutralText(original=text, text="".join(out), _spans=spans)
+
+
+@dataclass
+class AnswerItem:
+    """One asked question with the candidate's answer and its rubric."""
+
+    question_id: str
+    stage: str
+    question_text: str
+    key_points: list[str]
+    competencies: list[str]
+    answer: NeutralText
+    asked: bool = True
+
+    @property
+    def answer_text(self) -> str:
+        return self.answer.original
+
+    @property
+    def scoring_text(self) -> str:
+        return self.answer.text
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.answer.original.strip())
+
+
+def plan_from_transcript(full: dict[str, Any]) -> Plan | None:
+    """The plan the interview used: embedded in metadata, or loaded by ``planId``."""
+    meta = full.get("metadata") or {}
+    data = meta.get("plan")
+    if isinstance(data, dict):
+        if "plan" in data and isinstance(data["plan"], dict) and "stages" not in data:
+            data = data["plan"]
+        try:
+            return Plan.model_validate(data)
+        except ValueError as exc:
+            logger.warning("transcript metadata holds an invalid plan: %s", exc)
+    plan_id = (full.get("sessionInfo") or {}).get("planId")
+    if plan_id:
+        try:
+            plan = load_plan(plan_id)
+        except PlanError as exc:
+            logger.warning("cannot load plan %r named by the transcript: %s", plan_id, exc)
+            return None
+        info = full.get("sessionInfo") or {}
+        resolved = plan.resolve(
+            role=info.get("interviewRole") or "", interview_type=info.get("interviewType") or ""
+        )
+        return resolved.plan
+    return None
+
+
+def _questions_by_id(plan: Plan | None) -> dict[str, tuple[str, Question]]:
+    if plan is None:
+        return {}
+    return {q.id: (s.id, q) for s in plan.stages for q in s.questions}
+
+
+def extract_answers(full: dict[str, Any], plan: Plan | None = None) -> list[AnswerItem]:
+    """Asked questions in interview order, each with the candidate's words for it."""
+    plan = plan or plan_from_transcript(full)
+    known = _questions_by_id(plan)
+    name = (full.get("sessionInfo") or {}).get("participantName") or ""
+    names = [name] if name else []
+    order: list[str] = []
+    meta: dict[str, dict[str, Any]] = {}
+    words: dict[str, list[str]] = {}
+
+    def note_question(qid: str, text: str, stage: str) -> None:
+        if qid not in meta:
+            order.append(qid)
+            meta[qid] = {"text": text, "stage": stage}
+            words[qid] = []
+        elif text and not meta[qid]["text"]:
+            meta[qid]["text"] = text
+
+    for stage in full.get("stages") or []:
+        stage_id = str(stage.get("stage", ""))
+        for q in stage.get("questions") or []:
+            note_question(str(q.get("id")), str(q.get("text", "")), stage_id)
+        for entry in stage.get("conversation") or []:
+            qid = entry.get("questionId")
+            if not qid:
+                continue
+            qid = str(qid)
+            if entry.get("isAI"):
+                if entry.get("kind") == "question":
+                    note_question(qid, str(entry.get("message", "")), stage_id)
+                continue
+            if entry.get("kind", "speech") != "speech":
+                continue
+            note_question(qid, "", stage_id)
+            msg = str(entry.get("message", "")).strip()
+            if msg:
+                words[qid].append(msg)
+
+    items = []
+    for qid in order:
+        stage_id, question = known.get(qid, (meta[qid]["stage"], None))
+        text = meta[qid]["text"] or (question.text if question else qid)
+        items.append(
+            AnswerItem(
+                question_id=qid,
+                stage=meta[qid]["stage"] or stage_id,
+                question_text=text,
+                key_points=list(question.key_points) if question else [],
+                competencies=list(question.competencies) if question else ["communication"],
+                answer=neutralize(" ".join(words[qid]), names),
+            )
+        )
+    return items

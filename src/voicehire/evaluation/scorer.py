@@ -1,0 +1,35 @@
+"""The scorer interface: answers in, per-answer scores out.
+
+Two implementations: :class:`~voicehire.evaluation.offline.OfflineScorer` (embedded
+default, no network) and :class:`~voicehire.evaluation.llm_judge.LLMJudge` (an
+OpenAI-compatible model). Both return one :class:`AnswerScore` per item, in order, and
+mark unanswered questions ``unanswered`` instead of scoring them.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from voicehire.evaluation.answers import AnswerItem
+from voicehire.evaluation.models import AnswerScore, ScorerInfo
+
+
+@runtime_checkable
+class Scorer(Protocol):
+    info: ScorerInfo
+
+    async def score(self, items: list[AnswerItem]) -> list[AnswerScore]:
+        """Score each answer; never raises for one bad answer (it gets status ``error``)."""
+        ...
+
+
+def unanswered(item: AnswerItem) -> AnswerScore:
+    return AnswerScore(
+        question_id=item.question_id,
+        stage=item.stage,
+        question_text=item.question_text,
+        competencies=item.competencies,
+        answer_text="",
+        status="unanswered",
+        improvements=["No answer was given to this question."],
+    )
