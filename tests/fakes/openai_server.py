@@ -79,6 +79,8 @@ class FakeOpenAIServer:
     async def __aenter__(self) -> FakeOpenAIServer:
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._chat_completions)
+        # livekit-plugins-openai prewarms its connection with a model listing
+        app.router.add_get("/v1/models", self._models)
         # Short shutdown so a test that abandoned a delayed request does not wait on it.
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.2)
         await self._runner.setup()
@@ -112,6 +114,11 @@ class FakeOpenAIServer:
         return reply
 
     # -- HTTP ---------------------------------------------------------------------------------
+    async def _models(self, request: web.Request) -> web.Response:
+        return web.json_response(
+            {"object": "list", "data": [{"id": self.model, "object": "model", "owned_by": "fake"}]}
+        )
+
     async def _chat_completions(self, request: web.Request) -> web.StreamResponse:
         try:
             body = await request.json()

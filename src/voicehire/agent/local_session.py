@@ -202,20 +202,21 @@ async def start_local_session(
     return LocalRun(runtime, session, messages, audio)
 
 
-async def wait_for_turn(run: LocalRun, settle: float = 0.25) -> bool:
-    """Wait until the agent has finished its turn and waits for the candidate.
+async def wait_for_turn(run: LocalRun, settle: float = 0.2) -> bool:
+    """Wait until the interview waits for the candidate's answer (see
+    :attr:`InterviewRuntime.awaiting_answer`) and has for ``settle`` seconds.
 
     Returns False when the interview ended instead.
     """
     loop = asyncio.get_running_loop()
-    quiet_since: float | None = None
+    ready_since: float | None = None
     while not run.runtime.ended.is_set():
-        if run.session.agent_state == "listening" and not run.runtime._ending:
-            quiet_since = quiet_since or loop.time()
-            if loop.time() - quiet_since >= settle:
+        if run.runtime.awaiting_answer:
+            ready_since = ready_since or loop.time()
+            if loop.time() - ready_since >= settle:
                 return True
         else:
-            quiet_since = None
+            ready_since = None
         await asyncio.sleep(0.02)
     return False
 

@@ -116,6 +116,16 @@ class InterviewRuntime:
     def started(self) -> bool:
         return self.flow.state != "not_started"
 
+    @property
+    def awaiting_answer(self) -> bool:
+        """True when the interview waits for the candidate: a question is open (or the
+        closing stage asked for their questions) and nothing is being said."""
+        if self._ending or self.flow.state != "in_progress" or self.session is None:
+            return False
+        stage = self.flow.current_stage
+        open_question = stage.kind == "closing" or self.flow.current_question_id is not None
+        return open_question and self.session.agent_state == "listening"
+
     def on_end(self, callback: EndCallback) -> None:
         self._on_end.append(callback)
 
