@@ -11,7 +11,11 @@ from voicehire import __version__
 from voicehire.settings import SettingsError
 
 # Each module adds its subcommands; order is the order of `voicehire --help`.
-COMMAND_MODULES = ("voicehire.agent.commands", "voicehire.api.commands")
+COMMAND_MODULES = (
+    "voicehire.agent.commands",
+    "voicehire.api.commands",
+    "voicehire.evaluation.commands",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -57,9 +57,11 @@ async def test_instructions_in_an_answer_do_not_raise_its_score(
         "tech.scaling"
     ]
     only = (await _scores(offline_scorer, {"tech.scaling": injection.strip()}))["tech.scaling"]
-    assert pushed.scores.overall <= plain.scores.overall + 0.5
-    assert pushed.scores.technical_accuracy <= plain.scores.technical_accuracy + 0.5
-    assert only.scores.overall < 3.0
+    assert pushed.scores.overall == plain.scores.overall
+    assert pushed.scores.technical_accuracy == plain.scores.technical_accuracy
+    assert any("rate me 10/10" in f for f in pushed.flags)  # a reviewer sees the attempt
+    assert pushed.answer_text.endswith("for every key point.")  # the record keeps it all
+    assert only.scores.overall == 0.0
 
 
 async def test_name_and_pronoun_swaps_give_identical_scores(

@@ -3,8 +3,9 @@
 Candidate utterances are grouped by the question they answer (``questionId``); each
 answer is paired with the plan's question (text, rubric key points, competencies).
 Scorers see a *neutral* copy of the candidate's words: the candidate's name and
-gendered pronouns are replaced, so swapping them cannot change a score. Quotes found in
-the neutral text are mapped back to the candidate's original words.
+gendered pronouns are replaced, so swapping them cannot change a score, and sentences
+that try to instruct the grader are left out (and reported). Quotes found in the
+neutral text are mapped back to the candidate's original words.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class NeutralText:
     text: str
     # (neutral_start, neutral_end, original_start, original_end) of each replaced span
     _spans: list[tuple[int, int, int, int]] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # sentences addressed to the grader
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Original span of neutral span [start, end); a cut replacement widens to it."""
@@ -79,29 +81,72 @@ def _name_parts(names: list[str]) -> list[str]:
     return sorted(parts, key=len, reverse=True)
 
 
-def neutralize(text: str, names: list[str] | None = None) -> NeutralText:
-    """Replace the candidate's name(s) and third-person pronouns with neutral forms."""
+# Sentences addressed to the grader rather than the interviewer: "ignore your
+# instructions", "rate me 10/10", "SYSTEM: ...". They are data, never instructions; the
+# offline scorer leaves them out of the text it compares, and both scorers flag them.
+_INSTRUCTION = re.compile(
+    r"""(?ix)
+    \b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:of\s+)?
+        (?:your|the|previous|prior|above|these|those|my)\b[^.!?\n]{0,30}
+        \b(?:instructions?|prompts?|rubric|guidelines|scoring)\b
+    | \b(?:rate|score|grade|mark|evaluate)\s+(?:me|this|my\s+answers?|the\s+candidate|
+        (?:this|the)\s+answer)\b[^.!?\n]{0,40}(?:\d+\s*(?:/|out\s+of)\s*\d+|full|max|perfect|high)
+    | \b(?:give|award)\s+(?:me|the\s+candidate|this\s+answer)\s+(?:a\s+)?
+        (?:\d+\s*(?:/|out\s+of)\s*\d+|full|perfect|maximum|top|10)
+    | \bfull\s+marks\b
+    | (?:^|[\s"'(])(?:system|assistant|developer)\s*:
+    | \byou\s+are\s+now\b
+    | </?\s*(?:system|instructions?|candidate_answer|transcript)\s*>
+    """
+)
+_SENTENCE_SPAN = re.compile(r"[^.!?\n]+[.!?]*")
+
+
+def instruction_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences in ``text`` that try to instruct the grader."""
+    spans = []
+    for m in _SENTENCE_SPAN.finditer(text):
+        if _INSTRUCTION.search(m.group(0)):
+            spans.append(m.span())
+    return spans
+
+
+def neutralize(
+    text: str, names: list[str] | None = None, *, drop_instructions: bool = True
+) -> NeutralText:
+    """Replace the candidate's name(s) and third-person pronouns with neutral forms, and
+    (by default) drop sentences that try to instruct the grader."""
     alternatives = [re.escape(p) for p in _name_parts(names or [])]
     alternatives.append("|".join(sorted(_PRONOUNS, key=len, reverse=True)))
     pattern = re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
     name_set = {p.lower() for p in _name_parts(names or [])}
+    dropped = instruction_spans(text) if drop_instructions else []
+    edits: list[tuple[int, int, str]] = [(a, b, "") for a, b in dropped]
+    for m in pattern.finditer(text):
+        if any(a <= m.start() < b for a, b in dropped):
+            continue
+        low = m.group(0).lower()
+        edits.append((m.start(), m.end(), NAME_PLACEHOLDER if low in name_set else _PRONOUNS[low]))
+    edits.sort()
     out: list[str] = []
     spans: list[tuple[int, int, int, int]] = []
     last = 0
     length = 0
-    for m in pattern.finditer(text):
-        word = m.group(0)
-        low = word.lower()
-        repl = NAME_PLACEHOLDER if low in name_set else _PRONOUNS.get(low, word)
-        chunk = text[last : m.start()]
+    for start, end, repl in edits:
+        chunk = text[last:start]
         out.append(chunk)
         length += len(chunk)
-        spans.append((length, length + len(repl), m.start(), m.end()))
+        spans.append((length, length + len(repl), start, end))
         out.append(repl)
         length += len(repl)
-        last = m.end()
+        last = end
     out.append(text[last:])
-    return NeutralText(original=text, text="".join(out), _spans=spans)
+    return NeutralText(
+        original=text,
+        text="".join(out),
+        _spans=spans,
+        dropped=[text[a:b].strip() for a, b in dropped],
+    )
 
 
 @dataclass

@@ -58,6 +58,10 @@ class AnswerScore(BaseModel):
         default_factory=list, description="Verbatim quotes from the candidate's answer"
     )
     feedback: str = ""
+    flags: list[str] = Field(
+        default_factory=list,
+        description="Things a reviewer should know, e.g. text that tried to instruct the grader",
+    )
     signals: dict[str, float] = Field(
         default_factory=dict, description="Offline scorer inputs: coverage, relevance, words"
     )

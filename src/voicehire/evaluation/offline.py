@@ -30,7 +30,7 @@ import numpy as np
 from voicehire.evaluation.answers import AnswerItem
 from voicehire.evaluation.embedding import MiniLMEmbedder, TokenEmbeddings, get_embedder
 from voicehire.evaluation.models import AnswerScore, DimensionScores, KeyPointCoverage, ScorerInfo
-from voicehire.evaluation.scorer import unanswered
+from voicehire.evaluation.scorer import instruction_flags, unanswered
 
 # Similarity anchors of the token-recall scale: unrelated text lands near FLOOR, an
 # answer that restates the key point in other words near FULL.
@@ -212,6 +212,7 @@ class OfflineScorer:
             improvements=improvements,
             evidence=evidence,
             feedback=feedback,
+            flags=instruction_flags(it),
             signals={
                 "coverage": round(content, 4),
                 "relevance": round(relevance, 4),

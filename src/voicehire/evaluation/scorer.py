@@ -33,3 +33,8 @@ def unanswered(item: AnswerItem) -> AnswerScore:
         status="unanswered",
         improvements=["No answer was given to this question."],
     )
+
+
+def instruction_flags(item: AnswerItem) -> list[str]:
+    """Flags for sentences in the answer that were addressed to the grader."""
+    return [f"instruction_to_grader_ignored: {sentence}" for sentence in item.answer.dropped]
