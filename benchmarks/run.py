@@ -19,6 +19,7 @@ ASAG_DATA = os.environ.get(
 
 # (title, module, argv)
 BENCHMARKS: list[tuple[str, str, list[str]]] = [
+    ("Voice latency", "benchmarks.bench_latency", ["--turns", "20"]),
     ("ASAG scoring", "benchmarks.bench_asag", ["--data", ASAG_DATA]),
 ]
 

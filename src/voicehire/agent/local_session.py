@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 import yaml
 from livekit.agents import AgentSession
+from livekit.agents.voice.io import AudioInput
 
 from voicehire.agent.audio_io import WavFileAudioOutput
 from voicehire.agent.engines import Engines, build_engines
@@ -156,8 +157,13 @@ async def start_local_session(
     out: TextIO | None = None,
     audio_path: Path | None = None,
     realtime_audio: bool = False,
+    audio_input: AudioInput | None = None,
 ) -> LocalRun:
-    """Start a text-input session running the interview (returns once it is under way)."""
+    """Start a session running the interview (returns once it is under way).
+
+    Answers are typed (``session.run(user_input=...)``) unless ``audio_input`` is given:
+    then the candidate speaks into it and the engines' VAD and STT hear them.
+    """
     engines = engines or build_engines(settings, audio_in=False, audio_out=True)
     messages = ListSink()
     sinks: list[Any] = [messages]
@@ -181,16 +187,20 @@ async def start_local_session(
     )
     if engines.policy is not None:
         engines.policy.bind(runtime)
+    hearing = audio_input is not None and engines.stt is not None
     session: AgentSession = AgentSession(
         llm=engines.llm,
-        tts=engines.tts if engines.tts is not None else None,
-        vad=None,
+        tts=engines.tts,
+        stt=engines.stt if hearing else None,
+        vad=engines.vad if hearing else None,
         user_away_timeout=settings.silence_timeout,
         turn_handling={
-            "turn_detection": "manual",
+            "turn_detection": "vad" if hearing else "manual",
             "interruption": {"resume_false_interruption": False},
         },
     )
+    if audio_input is not None:
+        session.input.audio = audio_input
     audio = None
     if engines.tts is not None:
         audio = WavFileAudioOutput(
