@@ -159,7 +159,7 @@ class AnswerItem:
     key_points: list[str]
     competencies: list[str]
     answer: NeutralText
-    asked: bool = True
+    role: str = ""
 
     @property
     def answer_text(self) -> str:
@@ -256,6 +256,7 @@ def extract_answers(full: dict[str, Any], plan: Plan | None = None) -> list[Answ
                 key_points=list(question.key_points) if question else [],
                 competencies=list(question.competencies) if question else ["communication"],
                 answer=neutralize(" ".join(words[qid]), names),
+                role=str((full.get("sessionInfo") or {}).get("interviewRole") or ""),
             )
         )
     return items
