@@ -19,11 +19,11 @@ from typing import Any, TextIO
 
 import yaml
 from livekit.agents import AgentSession
-from livekit.agents.voice.io import AudioInput
+from livekit.agents.voice.io import AudioInput, AudioOutput
 
 from voicehire.agent.audio_io import WavFileAudioOutput
 from voicehire.agent.engines import Engines, build_engines
-from voicehire.agent.messages import ListSink
+from voicehire.agent.messages import ListSink, MessageSink
 from voicehire.agent.runtime import InterviewOutcome, InterviewRuntime, RuntimeOptions
 from voicehire.interview.config import SessionConfig
 from voicehire.interview.plan import ResolvedPlan, load_plan, plan_for_session
@@ -158,15 +158,20 @@ async def start_local_session(
     audio_path: Path | None = None,
     realtime_audio: bool = False,
     audio_input: AudioInput | None = None,
+    audio_output: AudioOutput | None = None,
+    sinks: list[MessageSink] | None = None,
 ) -> LocalRun:
     """Start a session running the interview (returns once it is under way).
 
     Answers are typed (``session.run(user_input=...)``) unless ``audio_input`` is given:
-    then the candidate speaks into it and the engines' VAD and STT hear them.
+    then the candidate speaks into it and the engines' VAD and STT hear them. The agent's
+    speech goes to ``audio_output`` (default: a WAV file at ``audio_path``) when a TTS
+    engine is available. Every outbound message (captions, questions, stage progress,
+    the end) also goes to each of ``sinks``.
     """
     engines = engines or build_engines(settings, audio_in=False, audio_out=True)
     messages = ListSink()
-    sinks: list[Any] = [messages]
+    sinks = [messages, *(sinks or [])]
     if out is not None:
         sinks.append(ConsolePrinter(out, plan.plan.interviewer_name))
     writer = TranscriptWriter(
@@ -203,10 +208,13 @@ async def start_local_session(
         session.input.audio = audio_input
     audio = None
     if engines.tts is not None:
-        audio = WavFileAudioOutput(
-            audio_path, sample_rate=engines.tts.sample_rate, realtime=realtime_audio
-        )
-        session.output.audio = audio
+        if audio_output is not None:
+            session.output.audio = audio_output
+        else:
+            audio = WavFileAudioOutput(
+                audio_path, sample_rate=engines.tts.sample_rate, realtime=realtime_audio
+            )
+            session.output.audio = audio
     runtime.attach(session)
     await session.start(agent=runtime.begin())
     return LocalRun(runtime, session, messages, audio)
