@@ -21,6 +21,7 @@ ASAG_DATA = os.environ.get(
 BENCHMARKS: list[tuple[str, str, list[str]]] = [
     ("Voice latency", "benchmarks.bench_latency", ["--turns", "20"]),
     ("ASAG scoring", "benchmarks.bench_asag", ["--data", ASAG_DATA]),
+    ("API load", "benchmarks.bench_api", []),
 ]
 
 

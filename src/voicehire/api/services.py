@@ -273,12 +273,19 @@ async def change_status(
     return changed
 
 
+async def release(session: AsyncSession) -> None:
+    """End the session's transaction so its connection goes back to the pool before a
+    slow call (LiveKit, password hashing). Loaded objects stay usable."""
+    await session.commit()
+
+
 async def stop_session(
     state: AppState, session: AsyncSession, interview: Interview, reason: str
 ) -> Interview:
     """Cancel the interview (if still open) and delete its room so the agent leaves."""
     if not repo.is_terminal(interview):
         await change_status(state, session, interview, "cancelled", reason)
+    await release(session)
     if state.gateway is not None:
         try:
             await state.gateway.delete_room(interview.room_name)

@@ -71,6 +71,10 @@ class Database:
             if db and db != ":memory:":
                 Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"timeout": 30}
+            # One connection: SQLite has a single writer anyway, and queueing in the pool
+            # is far cheaper than SQLite's sleeping busy handler (which made tail latency
+            # of concurrent writes grow to seconds).
+            kwargs.update(pool_size=1, max_overflow=0, pool_timeout=60)
         else:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)

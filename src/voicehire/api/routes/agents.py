@@ -51,6 +51,7 @@ async def start_agent(
             )
         if interview.dispatch_id:
             raise ApiError(400, "Agent already active for this room")
+        await services.release(session)
         try:
             await gateway.create_room(interview.room_name, interview.room_metadata or {})
             interview.dispatch_id = await gateway.dispatch_agent(
@@ -91,6 +92,7 @@ async def agent_status(room_name: RoomName, request: Request, state: StateDep, s
     if interview is None:
         raise ApiError(404, "No agent found for this room")
     participants = 0
+    await services.release(session)
     if state.gateway is not None and not repo.is_terminal(interview):
         try:
             participants = len(await state.gateway.list_participants(room_name))

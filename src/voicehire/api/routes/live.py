@@ -68,6 +68,7 @@ async def agent_status(
     if interview is None and state.gateway is None:
         raise ApiError(404, f"no interview uses room {room!r}")
     participants = []
+    await services.release(session)
     if state.gateway is not None:
         try:
             participants = await state.gateway.list_participants(room)

@@ -132,6 +132,7 @@ async def token(request: Request, state: StateDep, session: SessionDep):
             scopes = "agent"
     else:
         stored = await repo.get_m2m_client(session, client_id)
+        await session.commit()  # release the connection before the slow hash check
         if stored is not None and await asyncio.to_thread(
             repo.verify_secret, secret, stored.secret_hash
         ):
@@ -156,6 +157,7 @@ async def create_m2m_client(body: M2MClientCreate, session: SessionDep, _: Admin
     """Register a machine client; its secret is returned once and stored only as a hash."""
     if await repo.get_m2m_client(session, body.client_id) is not None:
         raise ApiError(409, f"machine client {body.client_id!r} already exists")
+    await session.commit()  # release the connection while hashing
     secret = secrets.token_urlsafe(32)
     hashed = await asyncio.to_thread(repo.hash_secret, secret)
     await repo.create_m2m_client(session, body.client_id, hashed, body.scopes)
