@@ -32,6 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--transcripts", type=Path, help="transcript directory")
     p.add_argument("--max-duration", type=int, help="maximum interview length in seconds")
     p.add_argument("--no-audio", action="store_true", help="text only: don't synthesize speech")
+    p.add_argument("--reports", type=Path, default=Path("reports"), help="report directory")
+    p.add_argument("--no-report", action="store_true", help="skip the evaluation report")
     p.set_defaults(func=_interview)
 
     a = subparsers.add_parser(
@@ -105,25 +107,46 @@ def _interview(args: argparse.Namespace, rest: list[str]) -> int:
     if script is None:
         print("Type your answers and press Enter. Ctrl-D leaves the interview.")
     audio_path = settings.transcript_dir / f"interview_{config.interview_id or 'local'}_agent.wav"
-    outcome = asyncio.run(
-        run_local_interview(settings, config, plan=plan, script=script, audio_path=audio_path)
-    )
+
+    async def interview_then_report():
+        outcome = await run_local_interview(
+            settings, config, plan=plan, script=script, audio_path=audio_path
+        )
+        report = None
+        if outcome.transcript and not args.no_report:
+            from voicehire.evaluation.service import evaluate_and_report
+
+            print("evaluating the interview ...", flush=True)
+            report = await evaluate_and_report(
+                outcome.transcript, settings=settings, out_dir=args.reports, plan=plan.plan
+            )
+        return outcome, report
+
+    outcome, report = asyncio.run(interview_then_report())
     print(f"end reason:    {outcome.end_reason}")
     print(f"transcripts:   {settings.transcript_dir.resolve()}")
     if outcome.transcript_path:
         print(f"full transcript: {outcome.transcript_path}")
     else:
         print(f"full transcript NOT stored: {outcome.transcript_error}", file=sys.stderr)
-        return 1
     print(f"logs (JSON):   {log_file}")
     if outcome.transcript:
-        stages = outcome.transcript["sessionInfo"]["totalStages"]
+        info = outcome.transcript["sessionInfo"]
         turns = len(outcome.transcript["fullConversation"])
         print(
-            f"summary:       {stages} stages, {turns} turns, "
-            f"{json.dumps(outcome.transcript['sessionInfo']['durationSeconds'])}s"
+            f"summary:       {info['totalStages']} stages, {turns} turns, "
+            f"{json.dumps(info['durationSeconds'])}s"
         )
-    return 0
+    if report is not None:
+        summary = json.loads(report.json.read_text(encoding="utf-8")).get("summary", {})
+        if summary.get("overall_score") is not None:
+            print(
+                f"evaluation:    overall {summary['overall_score']:.1f}/10, "
+                f"recommendation {summary.get('recommendation')}"
+            )
+        print(f"report (HTML): {report.html.resolve()}")
+        print(f"report (JSON): {report.json.resolve()}")
+    return 0 if outcome.transcript_path else 1
 
 
 def _agent(args: argparse.Namespace, rest: list[str]) -> int:
