@@ -56,6 +56,12 @@ def highlight(text: str, quotes: list[str]) -> Markup:
     return out + escape(text[last:])
 
 
+def _script_json(data: object) -> str:
+    """JSON safe to embed in a <script> element: no markup characters survive."""
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
 def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
@@ -108,7 +114,7 @@ def render_html(result: EvaluationResult) -> str:
             chart=chart,
             stages=stages,
             answers_by_stage=answers_by_stage,
-            data_json=Markup(json.dumps(result.model_dump(mode="json")).replace("</", "<\\/")),
+            data_json=Markup(_script_json(result.model_dump(mode="json"))),
         )
     )
 
