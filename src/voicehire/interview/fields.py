@@ -11,8 +11,9 @@ Field names are matched loosely: ``yearsOfExperience``, ``Years of experience`` 
 ``years-of-experience`` all mean ``years_of_experience``; specs may list extra
 ``aliases``.
 
-Unknown names: ``FieldRegistry.get`` raises :class:`UnknownFieldError` (with the known
-names and how to add a spec) — for configuration and tests. ``FieldRegistry.resolve``
+Unknown names: ``registry[name]`` / ``registry.get_spec(name)`` raise
+:class:`UnknownFieldError` (a KeyError naming the known fields and how to add a spec;
+``registry.get(name)`` returns None) — for configuration and tests. ``FieldRegistry.resolve``
 returns a free-text fallback spec instead and logs a warning — for live calls, because
 the candidate API's ``missing_required`` list may carry deployment-specific names, and
 collecting the answer verbatim is more useful than dropping the field or the call.
