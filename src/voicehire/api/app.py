@@ -22,6 +22,7 @@ from voicehire.api.routes import (
     voice,
     webhooks,
 )
+from voicehire.api.schemas import ERROR_RESPONSES
 from voicehire.api.state import AppState
 from voicehire.settings import Settings, get_settings
 
@@ -135,7 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         agents,
         webhooks,
     ):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=ERROR_RESPONSES)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.vh_max_body_bytes)
 
     from voicehire import web

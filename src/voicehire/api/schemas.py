@@ -68,6 +68,30 @@ def _json_doc(value: dict[str, Any]) -> dict[str, Any]:
 JsonDoc = Annotated[dict[str, Any], AfterValidator(_json_doc)]
 
 
+class ErrorOut(BaseModel):
+    """Every 4xx/5xx body: a machine-readable code and a message naming the problem."""
+
+    error: str
+    message: str
+    problems: list[dict[str, str]] | None = Field(
+        None, description="For 422: one entry per invalid field"
+    )
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": desc}
+    for code, desc in (
+        (400, "Bad request"),
+        (401, "Missing or wrong credential"),
+        (403, "Credential not allowed here"),
+        (404, "Not found"),
+        (409, "Conflicts with the current state"),
+        (413, "Body too large"),
+        (422, "Invalid input"),
+    )
+}
+
+
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
