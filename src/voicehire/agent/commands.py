@@ -47,12 +47,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _interview(args: argparse.Namespace, rest: list[str]) -> int:
-    from voicehire.agent.local_session import (
-        ScriptError,
-        load_script,
-        resolve_plan,
-        run_local_interview,
-    )
+    # Inputs are checked before the (slow to import) agent runtime is loaded.
+    from voicehire.agent.candidate_script import ScriptError, load_script
+    from voicehire.interview.plan import load_plan, plan_for_session
 
     settings = load_settings()
     overrides: dict[str, object] = {}
@@ -93,10 +90,13 @@ def _interview(args: argparse.Namespace, rest: list[str]) -> int:
         print(f"voicehire: metadata: {problem}", file=sys.stderr)
     config = parsed.config
     try:
-        plan = resolve_plan(settings, config, args.plan)
+        load_plan(args.plan or plan_for_session(config.plan, config.interview_type))
     except PlanError as exc:
         print(f"voicehire: {exc}", file=sys.stderr)
         return 2
+    from voicehire.agent.local_session import resolve_plan, run_local_interview
+
+    plan = resolve_plan(settings, config, args.plan)
     if args.no_audio:
         settings = settings.model_copy(update={"tts_provider": "none"})
 

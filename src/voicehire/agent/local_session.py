@@ -13,15 +13,15 @@ import contextlib
 import logging
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-import yaml
 from livekit.agents import AgentSession
 from livekit.agents.voice.io import AudioInput, AudioOutput
 
 from voicehire.agent.audio_io import WavFileAudioOutput
+from voicehire.agent.candidate_script import CandidateScript
 from voicehire.agent.engines import Engines, build_engines
 from voicehire.agent.messages import ListSink, MessageSink
 from voicehire.agent.runtime import InterviewOutcome, InterviewRuntime, RuntimeOptions
@@ -31,68 +31,6 @@ from voicehire.settings import Settings
 from voicehire.storage.transcripts import LocalTranscriptStore, TranscriptStore, TranscriptWriter
 
 logger = logging.getLogger(__name__)
-
-
-class ScriptError(ValueError):
-    """An answers file that cannot be used; the message says where and why."""
-
-
-@dataclass
-class ScriptStep:
-    say: str | None = None
-    pause: float = 0.0  # seconds to wait before answering
-    silence: float = 0.0  # seconds to stay silent instead of answering
-
-
-@dataclass
-class CandidateScript:
-    steps: list[ScriptStep]
-    name: str | None = None
-    silence_timeout: float | None = None
-    settings: dict[str, Any] = field(default_factory=dict)
-
-
-def load_script(path: Path) -> CandidateScript:
-    """Read an answers file: a YAML list of answers, or a mapping with ``answers``."""
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScriptError(f"cannot read answers file {path}: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise ScriptError(f"{path}: not valid YAML: {exc}") from None
-    meta: dict[str, Any] = {}
-    if isinstance(doc, dict):
-        meta, doc = doc, doc.get("answers")
-    if not isinstance(doc, list) or not doc:
-        raise ScriptError(f"{path}: expected a non-empty list of answers (or 'answers: [...]')")
-    steps = []
-    for i, entry in enumerate(doc, 1):
-        if isinstance(entry, str):
-            steps.append(ScriptStep(say=entry))
-        elif isinstance(entry, dict) and ("say" in entry or "silence" in entry):
-            try:
-                steps.append(
-                    ScriptStep(
-                        say=str(entry["say"]) if entry.get("say") is not None else None,
-                        pause=float(entry.get("pause", 0)),
-                        silence=float(entry.get("silence", 0)),
-                    )
-                )
-            except (TypeError, ValueError):
-                raise ScriptError(f"{path}: answer {i}: pause/silence must be seconds") from None
-        else:
-            raise ScriptError(
-                f"{path}: answer {i} must be text, {{say: ..., pause: s}} or {{silence: s}}"
-            )
-    silence_timeout = meta.get("silence_timeout")
-    if silence_timeout is not None and not isinstance(silence_timeout, int | float):
-        raise ScriptError(f"{path}: silence_timeout must be a number of seconds")
-    candidate = meta.get("candidate") or {}
-    return CandidateScript(
-        steps=steps,
-        name=candidate.get("name") if isinstance(candidate, dict) else None,
-        silence_timeout=silence_timeout,
-    )
 
 
 class ConsolePrinter:
@@ -128,6 +66,8 @@ class _FanOut:
 
 
 def resolve_plan(settings: Settings, config: SessionConfig, plan: str | None) -> ResolvedPlan:
+    """This session's plan: named or from the metadata, questions chosen by role and
+    type, stage budgets from the timing settings (SELF_INTRO_TIMEOUT, ...)."""
     loaded = load_plan(plan or plan_for_session(config.plan, config.interview_type))
     return loaded.resolve(
         role=config.interview_role,
