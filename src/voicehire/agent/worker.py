@@ -9,6 +9,7 @@ messages, and ends when the candidate leaves.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from dataclasses import dataclass
@@ -21,17 +22,25 @@ from livekit.agents.voice.room_io import RoomOptions
 from voicehire.agent.engines import build_engines, build_stt, build_vad
 from voicehire.agent.local_session import resolve_plan
 from voicehire.agent.messages import ControlMessageError, RoomSink, parse_control_message
-from voicehire.agent.runtime import InterviewRuntime, RuntimeOptions
+from voicehire.agent.platform_sync import (
+    InterviewRefused,
+    MirroredTranscriptStore,
+    PlatformSync,
+    PlatformTranscriptStore,
+)
+from voicehire.agent.runtime import InterviewOutcome, InterviewRuntime, RuntimeOptions
 from voicehire.agent.stages import LobbyAgent
 from voicehire.interview.config import SessionConfig, parse_session_config
 from voicehire.interview.plan import PlanError, ResolvedPlan, load_plan
 from voicehire.logging_setup import configure_logging
+from voicehire.platform_client import PlatformClient, PlatformError
 from voicehire.settings import Settings, get_settings
 from voicehire.storage.transcripts import LocalTranscriptStore, TranscriptWriter
 
 logger = logging.getLogger(__name__)
 
-CANDIDATE_PREFIX = "candidate"
+# Seconds the job waits for a running evaluation when it shuts down.
+EVALUATION_WAIT = 120.0
 
 
 @dataclass
@@ -41,12 +50,18 @@ class JobSetup:
     problems: list[str]
 
 
-def prepare_job(ctx: JobContext, settings: Settings) -> JobSetup:
-    """Session configuration and plan for a job. Never raises on bad metadata: every
-    problem is logged with what was wrong, and the safe default is used."""
+def prepare_job(
+    ctx: JobContext, settings: Settings, api_metadata: dict[str, Any] | None = None
+) -> JobSetup:
+    """Session configuration and plan for a job: room metadata, then the dispatch's job
+    metadata, then (when the API is used) the API's, later ones winning. Never raises on
+    bad metadata: every problem is logged with what was wrong, and the default is used."""
     room_metadata = ctx.job.room.metadata if ctx.job.room is not None else ""
     parsed = parse_session_config(
-        room_metadata, ctx.job.metadata, default_max_duration=settings.max_interview_duration
+        room_metadata,
+        ctx.job.metadata,
+        api_metadata,
+        default_max_duration=settings.max_interview_duration,
     )
     problems = list(parsed.problems)
     config = parsed.config
@@ -97,19 +112,65 @@ def wire_room(ctx: JobContext, runtime: InterviewRuntime, settings: Settings) ->
 
 async def entrypoint(ctx: JobContext) -> None:
     settings = get_settings()
+    platform = _platform_client(settings)
+    try:
+        await run_job(ctx, settings, platform)
+    finally:
+        if platform is not None:
+            ctx.add_shutdown_callback(platform.aclose)
+
+
+def _platform_client(settings: Settings) -> PlatformClient | None:
+    try:
+        return PlatformClient.from_settings(settings)
+    except PlatformError as exc:  # misconfigured: run from metadata alone, loudly
+        logger.error("VoiceHire API not used", extra={"error": str(exc)})
+        return None
+
+
+async def run_job(
+    ctx: JobContext, settings: Settings, platform: PlatformClient | None
+) -> InterviewRuntime | None:
+    """Set up and start the interview for one job; returns its runtime (None if refused)."""
     setup = prepare_job(ctx, settings)
+    sync = None
+    if platform is not None and setup.config.interview_id:
+        sync = PlatformSync(platform, setup.config.interview_id)
+        try:
+            api_metadata = await sync.fetch_metadata()
+        except InterviewRefused as exc:
+            logger.error(
+                "interview refused by the VoiceHire API; leaving the room",
+                extra={"interview_id": setup.config.interview_id, "error": str(exc)},
+            )
+            ctx.shutdown(reason="interview not startable")
+            return None
+        if api_metadata:
+            setup = prepare_job(ctx, settings, api_metadata)
     config = setup.config
     if config.session_type != "ai_interview":
         logger.error(
             "session type not supported by this worker yet; running an interview",
             extra={"session_type": config.session_type},
         )
+    if not ctx.is_fake_job() and not await _candidate_joined(ctx, settings):
+        if sync is not None:
+            await sync.report("cancelled", "candidate_no_show")
+        ctx.shutdown(reason="candidate did not join")
+        return None
+
     vad = ctx.proc.userdata.get("vad") if ctx.proc.userdata else None
     engines = build_engines(settings, audio_in=True, audio_out=True)
     if engines.stt is not None and vad is not None:
         engines.vad = vad
+    local = LocalTranscriptStore(settings.transcript_dir)
+    store = (
+        MirroredTranscriptStore(local, PlatformTranscriptStore(platform, sync.interview_id))
+        if sync is not None and platform is not None
+        else local
+    )
     writer = TranscriptWriter(
-        LocalTranscriptStore(settings.transcript_dir),
+        store,
         attempts=settings.transcript_write_attempts,
         retry_delay=settings.transcript_retry_delay,
     )
@@ -138,12 +199,25 @@ async def entrypoint(ctx: JobContext) -> None:
     )
     runtime.attach(session)
     wire_room(ctx, runtime, settings)
+    evaluation: list[asyncio.Task[Any]] = []
+
+    async def after_interview(outcome: InterviewOutcome) -> None:
+        if sync is not None:
+            await sync.report_end(outcome.end_reason)
+        if outcome.transcript:
+            # Scored after the goodbye, off the conversation; the job waits for it on exit.
+            evaluation.append(asyncio.ensure_future(_evaluate(outcome, setup, settings, sync)))
 
     async def on_shutdown(reason: str = "") -> None:
         if not runtime.ended.is_set():
             await runtime.end("job_shutdown", speak=False)
+        if evaluation:
+            await asyncio.wait(evaluation, timeout=EVALUATION_WAIT)
 
+    runtime.on_end(after_interview)
     ctx.add_shutdown_callback(on_shutdown)
+    if sync is not None:
+        await sync.report("in_progress")
     first = LobbyAgent() if config.extra.get("waitForStart") else runtime.begin()
     await session.start(
         agent=first,
@@ -154,6 +228,40 @@ async def entrypoint(ctx: JobContext) -> None:
         ),
         record=config.enable_recording,
     )
+    return runtime
+
+
+async def _candidate_joined(ctx: JobContext, settings: Settings) -> bool:
+    """Wait (up to AGENT_SESSION_TIMEOUT) for the candidate, so nobody is greeted in an
+    empty room."""
+    await ctx.connect()
+    try:
+        participant = await asyncio.wait_for(
+            ctx.wait_for_participant(), timeout=settings.agent_session_timeout
+        )
+    except TimeoutError:
+        logger.warning(
+            "the candidate did not join; ending the job",
+            extra={"room": ctx.room.name, "waited": settings.agent_session_timeout},
+        )
+        return False
+    logger.info("candidate joined", extra={"identity": participant.identity})
+    return True
+
+
+async def _evaluate(
+    outcome: InterviewOutcome, setup: JobSetup, settings: Settings, sync: PlatformSync | None
+) -> None:
+    from voicehire.evaluation.report import write_report
+    from voicehire.evaluation.service import evaluate
+
+    try:
+        result = await evaluate(outcome.transcript or {}, settings=settings, plan=setup.plan.plan)
+        write_report(result, settings.transcript_dir / "reports")
+        if sync is not None:
+            await sync.upload_result(result.model_dump(mode="json"))
+    except Exception:
+        logger.exception("evaluation failed", extra={"interview_id": outcome.interview_id})
 
 
 def _agent_identity(ctx: JobContext, settings: Settings) -> str:
