@@ -1,4 +1,10 @@
-"""The web app (candidate page and recruiter dashboard), served by `voicehire serve`."""
+"""The web app (candidate page and recruiter dashboard), served by `voicehire serve`.
+
+The pages are built from ``web/`` (``make setup`` runs ``npm ci && npm run build``) into
+``src/voicehire/web/static/`` and served from the API's own origin; nothing is loaded
+from a CDN. Without LiveKit, the candidate page talks to an agent session running inside
+this process over a WebSocket (:mod:`voicehire.web.local_transport`).
+"""
 
 from __future__ import annotations
 
@@ -6,5 +12,31 @@ from typing import Any
 
 
 def mount(app: Any) -> None:
-    """Attach the web app's routes and static assets to the FastAPI ``app``."""
-    return None
+    """Attach the web app's routes, static assets and local transport to ``app``."""
+    from starlette.staticfiles import StaticFiles
+
+    from voicehire.web import results
+    from voicehire.web.local_transport import LiveSessionManager
+    from voicehire.web.routes import STATIC_DIR, router
+
+    state = app.state.vh
+    manager = LiveSessionManager(state.settings)
+    manager.end_hooks.append(lambda live, outcome: results.store_outcome(state, live, outcome))
+    app.state.vh_web = manager
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="web-static")
+
+    # Close running web sessions when the server stops (after the API's own lifespan).
+    inner = app.router.lifespan_context
+
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def lifespan(a: Any):
+        async with inner(a) as value:
+            try:
+                yield value
+            finally:
+                await manager.aclose()
+
+    app.router.lifespan_context = lifespan
