@@ -62,6 +62,18 @@ class Settings(BaseSettings):
     past_experience_timeout: float = Field(60, gt=0)
     silence_timeout: float = Field(30, gt=0)
 
+    # --- Gap-filling and briefing calls ------------------------------------------------------
+    gap_filling_time_budget: float = Field(
+        150, gt=0, description="Seconds a gap-filling call aims to take (2-3 minutes)"
+    )
+    field_spec_files: str = Field(
+        "", description="Extra gap-filling field spec YAML files, comma-separated"
+    )
+    candidate_dir: Path = Field(
+        Path("candidates"),
+        description="Where gap-filling calls save candidate records when no API is configured",
+    )
+
     # --- Transcripts ------------------------------------------------------------------------
     transcript_dir: Path = Path("transcripts")
     transcript_bucket: str | None = None
@@ -118,6 +130,10 @@ class Settings(BaseSettings):
         if any(m2m) and not all(m2m):
             raise ValueError("VH_M2M_CLIENT_ID and VH_M2M_CLIENT_SECRET must be set together")
         return self
+
+    @property
+    def field_spec_paths(self) -> list[Path]:
+        return [Path(p.strip()) for p in self.field_spec_files.split(",") if p.strip()]
 
     @property
     def livekit_configured(self) -> bool:

@@ -1,0 +1,251 @@
+"""Candidate records for the gap-filling and briefing calls: reading them, saving
+gap-filling answers as they are given, and turning a record into briefing data.
+
+A record follows the API's candidate schema (``name``, ``profile``, ``extracted_data``,
+``missing_required``, ``notes``, ``resume_summary``). A record file may instead be a
+bundle ``{candidate: {...}, job: {...}, interviews: [...], gap_filling: {...}}``.
+
+Saving (one rule for the API and the local store): a **confirmed** value (or one that
+needs no read-back) is merged into ``extracted_data`` under the field's name, so it
+leaves ``missing_required``. Every status change of a field (filled, unconfirmed,
+retracted, declined, unresolved) is also kept in ``extracted_data["gap_filling_status"]``
+with the spoken form, the raw answer and whether it was confirmed. So a value read back
+but not yet confirmed is stored the moment it is said, without passing as a confirmed
+fact; declined and unresolved fields stay in ``missing_required``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from voicehire.interview.briefing import BriefingData
+from voicehire.interview.fields import FieldRegistry, canonical_name, load_field_specs
+from voicehire.interview.gap_filling import FieldUpdate, GapFillingResult
+
+logger = logging.getLogger(__name__)
+
+STATUS_KEY = "gap_filling_status"
+# Top-level keys of a record that describe the candidate (besides ``profile``).
+PROFILE_KEYS = (
+    "current_title",
+    "current_company",
+    "location",
+    "years_of_experience",
+    "skills",
+)
+
+
+class RecordError(ValueError):
+    """An input file that cannot be used; the message names the file and the problem."""
+
+
+def load_document(path: Path, what: str = "file") -> Any:
+    """A JSON or YAML document (YAML is a superset of JSON)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RecordError(f"cannot read {what} {path}: {exc.strerror}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise RecordError(f"{path}: not valid JSON or YAML: {exc}") from None
+
+
+def load_bundle(path: Path) -> dict[str, Any]:
+    """``{candidate, job, interviews, gap_filling}`` from a candidate file."""
+    doc = load_document(path, "candidate file")
+    if not isinstance(doc, dict):
+        raise RecordError(f"{path}: expected a candidate record (a mapping with 'name')")
+    bundle = dict(doc) if isinstance(doc.get("candidate"), dict) else {"candidate": doc}
+    candidate = bundle["candidate"]
+    if not isinstance(candidate.get("name") or (candidate.get("profile") or {}).get("name"), str):
+        raise RecordError(f"{path}: the candidate record needs a 'name'")
+    for key, kind in (("extracted_data", dict), ("missing_required", list)):
+        if candidate.get(key) is not None and not isinstance(candidate[key], kind):
+            raise RecordError(f"{path}: '{key}' must be a {'mapping' if kind is dict else 'list'}")
+    interviews = bundle.get("interviews") or []
+    if not isinstance(interviews, list):
+        raise RecordError(f"{path}: 'interviews' must be a list of earlier results")
+    bundle["interviews"] = interviews
+    return bundle
+
+
+def candidate_name(candidate: Mapping[str, Any]) -> str | None:
+    name = candidate.get("name") or (candidate.get("profile") or {}).get("name")
+    return str(name).strip() or None if name else None
+
+
+def missing_fields(candidate: Mapping[str, Any]) -> list[str]:
+    """The record's ``missing_required`` (``missingRequired`` accepted), minus fields that
+    already hold a value."""
+    raw = candidate.get("missing_required", candidate.get("missingRequired")) or []
+    have = {canonical_name(k) for k, v in (candidate.get("extracted_data") or {}).items() if v}
+    return [str(f) for f in raw if canonical_name(str(f)) not in have]
+
+
+def field_registry(extra_paths: Iterable[Path] = (), extra_specs: Any = None) -> FieldRegistry:
+    return load_field_specs(list(extra_paths), extra_specs=extra_specs)
+
+
+# --- saving ------------------------------------------------------------------------------------
+
+
+def status_entry(update: FieldUpdate) -> dict[str, Any]:
+    entry = update.to_json()
+    entry.pop("field")
+    entry["updated_at"] = int(time.time() * 1000)
+    return entry
+
+
+class FieldPatcher:
+    """Turns each :class:`FieldUpdate` into an ``extracted_data`` patch (see module doc)."""
+
+    def __init__(self, existing_status: Any = None) -> None:
+        self.status: dict[str, Any] = (
+            dict(existing_status or {}) if isinstance(existing_status, dict) else {}
+        )
+
+    def patch(self, update: FieldUpdate) -> dict[str, Any]:
+        self.status[update.field] = status_entry(update)
+        patch: dict[str, Any] = {STATUS_KEY: dict(self.status)}
+        if update.status == "filled":
+            patch[update.field] = update.value
+        return patch
+
+
+class LocalCandidateStore:
+    """Saves the candidate record as a JSON file, rewritten (atomically) on every update."""
+
+    def __init__(self, path: Path, candidate: Mapping[str, Any]) -> None:
+        self.path = path
+        self.record: dict[str, Any] = json.loads(json.dumps(candidate, default=str))
+        data = self.record.setdefault("extracted_data", {})
+        self.patcher = FieldPatcher(data.get(STATUS_KEY))
+        self.writes = 0
+
+    def describe(self) -> str:
+        return str(self.path)
+
+    def save(self, update: FieldUpdate) -> None:
+        patch = self.patcher.patch(update)
+        self.record["extracted_data"] = {**(self.record.get("extracted_data") or {}), **patch}
+        if "missing_required" in self.record:
+            self.record["missing_required"] = [
+                f for f in self.record["missing_required"] if f not in patch
+            ]
+        self.write()
+
+    __call__ = save
+
+    def write(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(self.record, fh, ensure_ascii=False, indent=2)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self.writes += 1
+
+
+class PlatformCandidateSaver:
+    """Saves each update through the VoiceHire API (``PATCH .../candidates/{id}/fields``)."""
+
+    def __init__(self, client: Any, candidate_id: str, candidate: Mapping[str, Any]) -> None:
+        self.client = client
+        self.candidate_id = candidate_id
+        self.patcher = FieldPatcher((candidate.get("extracted_data") or {}).get(STATUS_KEY))
+
+    def describe(self) -> str:
+        return f"{self.client.base_url} (candidate {self.candidate_id})"
+
+    async def __call__(self, update: FieldUpdate) -> None:
+        await self.client.update_candidate_fields(self.candidate_id, self.patcher.patch(update))
+
+
+# --- briefing data -------------------------------------------------------------------------------
+
+
+def gap_result_from_status(status: Any, registry: FieldRegistry | None = None) -> dict | None:
+    """A :class:`GapFillingResult` document rebuilt from a record's saved statuses."""
+    if not isinstance(status, dict) or not status:
+        return None
+    registry = registry or load_field_specs()
+    filled, declined, unresolved = [], [], []
+    for name, entry in status.items():
+        if not isinstance(entry, dict):
+            continue
+        spec = registry.get(name)
+        label = spec.label if spec else name.replace("_", " ")
+        state = entry.get("status")
+        if state in ("filled", "unconfirmed") and entry.get("value") is not None:
+            filled.append(
+                {
+                    "field": name,
+                    "label": label,
+                    "value": entry.get("value"),
+                    "spoken": entry.get("spoken") or str(entry.get("value")),
+                    "raw": entry.get("raw") or "",
+                    "approximate": bool(entry.get("approximate")),
+                    "confirmed": state == "filled",
+                }
+            )
+        elif state == "declined":
+            declined.append({"field": name, "label": label, "raw": entry.get("raw") or ""})
+        elif state in ("unresolved", "retracted"):
+            unresolved.append(
+                {"field": name, "label": label, "reason": "no usable answer in the call"}
+            )
+    return {"filled": filled, "declined": declined, "unresolved": unresolved}
+
+
+def briefing_data(
+    candidate: Mapping[str, Any],
+    *,
+    job: Mapping[str, Any] | None = None,
+    interviews: Iterable[Any] = (),
+    gap_filling: Mapping[str, Any] | GapFillingResult | None = None,
+) -> BriefingData:
+    """Briefing input from an API-shaped candidate record (plus job and earlier results).
+    Gap-filling results come from ``gap_filling`` or, failing that, from the statuses a
+    gap-filling call saved in the record."""
+    data = dict(candidate.get("extracted_data") or {})
+    status = data.pop(STATUS_KEY, None)
+    profile = dict(candidate.get("profile") or {})
+    cand: dict[str, Any] = {**profile}
+    for key in PROFILE_KEYS:
+        if candidate.get(key) is not None:
+            cand[key] = candidate[key]
+    if candidate_name(candidate):
+        cand["name"] = candidate_name(candidate)
+    cand["extracted_data"] = data
+    cand["missing_required"] = list(candidate.get("missing_required") or [])
+    notes = candidate.get("notes", candidate.get("recruiter_notes"))
+    gap = gap_filling if gap_filling is not None else gap_result_from_status(status)
+    return BriefingData.model_validate(
+        {
+            "candidate": cand,
+            "resume_summary": candidate.get("resume_summary"),
+            "recruiter_notes": notes,
+            "job": dict(job) if job else None,
+            "interviews": list(interviews),
+            "gap_filling": gap,
+        }
+    )
+
+
+def is_gap_filling_result(doc: Any) -> bool:
+    return isinstance(doc, dict) and any(k in doc for k in ("filled", "declined", "unresolved"))
