@@ -80,6 +80,11 @@ class Settings(BaseSettings):
     transcript_write_attempts: int = Field(3, ge=1, le=20)
     transcript_retry_delay: float = Field(2.0, ge=0)
 
+    # --- Evaluation ------------------------------------------------------------------------------
+    report_dir: Path = Field(Path("reports"), description="Where interview reports are written")
+    eval_llm_timeout: float = Field(30.0, gt=0, description="Seconds per LLM-judge request")
+    eval_llm_attempts: int = Field(3, ge=1, le=10, description="LLM-judge attempts per answer")
+
     # --- Control-plane API and M2M -------------------------------------------------------------
     vh_api_base_url: str | None = None
     vh_m2m_client_id: str | None = None

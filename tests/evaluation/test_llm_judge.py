@@ -227,3 +227,18 @@ async def test_configured_llm_is_used_for_the_report(tmp_path: Path) -> None:
     assert doc["status"] == "completed"
     assert len(server.requests) == 1  # only the answered question was sent
     assert paths.html.exists()
+
+
+async def test_attempts_and_timeout_come_from_settings() -> None:
+    items = _items({"tech.scaling": GOOD_SCALING})
+    async with FakeOpenAIServer(FakeReply(status=500, text="down")) as server:
+        settings = load_settings(
+            llm_provider="openai",
+            openai_base_url=server.base_url,
+            eval_llm_attempts=2,
+            eval_llm_timeout=5,
+        )
+        judge = LLMJudge.from_settings(settings, retry_delay=0)
+        (score,) = await judge.score(items)
+    assert len(server.requests) == 2  # our bounded retries only; the SDK's are off
+    assert score.status == "error" and "HTTP 500" in (score.error or "")

@@ -73,7 +73,9 @@ def run_report(args: argparse.Namespace, rest: list[str]) -> int:
         return 2
     scorer = OfflineScorer() if args.offline else None
     paths = asyncio.run(
-        evaluate_and_report(full, settings=settings, out_dir=Path(args.out), scorer=scorer)
+        evaluate_and_report(
+            full, settings=settings, out_dir=Path(args.out or settings.report_dir), scorer=scorer
+        )
     )
     result = json.loads(paths.json.read_text(encoding="utf-8"))
     summary = result["summary"]
@@ -108,7 +110,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "interview_{id}_full_*.json in --transcripts)",
     )
     p.add_argument("--transcripts", default="transcripts", help="transcript directory")
-    p.add_argument("--out", default="reports", help="report directory (default: reports/)")
+    p.add_argument("--out", default=None, help="report directory (default: REPORT_DIR, reports/)")
     p.add_argument(
         "--offline", action="store_true", help="use the offline scorer even if an LLM is set"
     )

@@ -156,8 +156,8 @@ class LLMJudge:
             base_url=settings.openai_base_url or None,
             max_retries=0,  # retries are ours, bounded and logged
         )
-        kwargs.setdefault("timeout", getattr(settings, "eval_llm_timeout", DEFAULT_TIMEOUT))
-        kwargs.setdefault("attempts", getattr(settings, "eval_llm_attempts", DEFAULT_ATTEMPTS))
+        kwargs.setdefault("timeout", settings.eval_llm_timeout)
+        kwargs.setdefault("attempts", settings.eval_llm_attempts)
         return cls(client, settings.llm_model, **kwargs)
 
     async def score(self, items: list[AnswerItem]) -> list[AnswerScore]:
