@@ -9,15 +9,18 @@ setup: system-deps ## Install uv, espeak-ng (if root) and the locked Python envi
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
 	$(UV) sync --frozen
 
-system-deps:
-	@if ! command -v espeak-ng >/dev/null 2>&1; then \
+system-deps: ## espeak-ng (offline speech) and PortAudio (for `voicehire agent console`)
+	@missing=""; \
+	command -v espeak-ng >/dev/null 2>&1 || missing="espeak-ng"; \
+	ldconfig -p 2>/dev/null | grep -q libportaudio || missing="$$missing libportaudio2"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing espeak-ng (offline text-to-speech)"; \
-	    (apt-get install -y -qq espeak-ng >/dev/null 2>&1 || \
-	     (apt-get update -qq && apt-get install -y -qq espeak-ng >/dev/null)) || \
-	     echo "warning: could not install espeak-ng; the agent will run text-only"; \
+	    echo "installing$$missing"; \
+	    (apt-get install -y -qq $$missing >/dev/null 2>&1 || \
+	     (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null)) || \
+	     echo "warning: could not install$$missing; without espeak-ng the agent runs text-only"; \
 	  else \
-	    echo "note: espeak-ng not found and not root; install it (apt install espeak-ng) for offline speech, running text-only otherwise"; \
+	    echo "note: not root, so not installing:$$missing (apt install$$missing). Without espeak-ng the agent runs text-only."; \
 	  fi; \
 	fi
 

@@ -31,9 +31,14 @@ def configure_logging(
     log_file: Path | None = None,
     *,
     console_level: str | None = None,
+    console: bool = True,
     stream=None,
 ) -> None:
-    """Configure the root logger. Safe to call more than once (the last call wins)."""
+    """Configure the root logger. Safe to call more than once (the last call wins).
+
+    ``console=False`` leaves the terminal to a host that prints logs itself (the LiveKit
+    Agents CLI) and only adds the JSON file, when ``log_file`` is given.
+    """
     global _CONFIGURED
     root = logging.getLogger()
     for handler in list(root.handlers):
@@ -56,11 +61,12 @@ def configure_logging(
         ],
     )
 
-    main = logging.StreamHandler(stream or sys.stderr)
-    main.setFormatter(json_formatter if fmt == "json" else console_formatter)
-    main.setLevel(console_level or level)
-    main._voicehire = True  # type: ignore[attr-defined]
-    root.addHandler(main)
+    if console:
+        main = logging.StreamHandler(stream or sys.stderr)
+        main.setFormatter(json_formatter if fmt == "json" else console_formatter)
+        main.setLevel(console_level or level)
+        main._voicehire = True  # type: ignore[attr-defined]
+        root.addHandler(main)
 
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)

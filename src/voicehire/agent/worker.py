@@ -305,7 +305,8 @@ def worker_options(settings: Settings) -> WorkerOptions:
 
 def run_worker(argv: list[str]) -> int:
     settings = get_settings()
-    configure_logging(settings.log_level, settings.log_format, settings.log_file)
+    # The LiveKit Agents CLI prints logs itself (readable in dev/console, JSON in start).
+    configure_logging(settings.log_level, settings.log_format, settings.log_file, console=False)
     if not argv or argv[0] in ("-h", "--help"):
         print(
             "usage: voicehire agent {dev,start,console,download-files} [options]\n\n"
