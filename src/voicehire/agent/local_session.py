@@ -192,7 +192,7 @@ async def drive_script(run: LocalRun, script: CandidateScript, *, after_script: 
             continue
         if step.pause:
             await _sleep_unless_ended(run, step.pause)
-        if run.runtime.ended.is_set() or run.runtime._ending:
+        if run.runtime.ending:
             return
         if step.say:
             await answer(run, step.say)

@@ -117,6 +117,11 @@ class InterviewRuntime:
         return self.flow.state != "not_started"
 
     @property
+    def ending(self) -> bool:
+        """True from the moment the interview starts to end (before ``ended`` is set)."""
+        return self._ending
+
+    @property
     def awaiting_answer(self) -> bool:
         """True when the interview waits for the candidate: a question is open (or the
         closing stage asked for their questions) and nothing is being said."""
