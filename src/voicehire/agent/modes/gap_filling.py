@@ -166,8 +166,11 @@ class GapFillingRuntime(ModeRuntime):
             f'{spec.name}: "{spec.ask}"'
         )
 
+    def begin(self) -> Agent:
+        self.gap.start()  # the time budget counts from here, like the runtime's timer
+        return super().begin()
+
     async def greet(self) -> None:
-        self.gap.start()
         await self.say(
             self.gap.greeting(self.candidate_name, self.options.agent_name), kind="greeting"
         )
@@ -277,8 +280,8 @@ class GapFillingRuntime(ModeRuntime):
 
     # --- end -----------------------------------------------------------------------------------
     async def finalize(self, reason: str) -> str:
-        passthrough = reason not in ("completed", "time_up")
-        self.gap.end(reason if passthrough else None)
+        # "completed" is checked, not taken on trust (an LLM may end with fields open)
+        self.gap.end(None if reason == "completed" else reason)
         failures = await self.gap.retry_failed_saves()
         if failures:
             logger.error(
