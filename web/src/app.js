@@ -322,8 +322,8 @@ async function detail(id) {
     <section class="panel">
       <h2>Voice agent</h2>
       <p class="muted small">Call the candidate to collect missing profile data, or get a spoken briefing before you interview them.</p>
-      <div class="row"><button class="btn secondary" id="call-candidate" ${candidate ? "" : "disabled"}>📞 Call Candidate</button>
-      <button class="btn secondary" id="voice-briefing">🎧 Voice Briefing</button></div>
+      <div class="row"><button class="btn secondary" id="call-candidate" ${candidate ? "" : "disabled"}>Call Candidate</button>
+      <button class="btn secondary" id="voice-briefing">Voice Briefing</button></div>
       <div id="voice-out" style="margin-top:.75rem" aria-live="polite"></div>
     </section>
   </div>
@@ -467,7 +467,8 @@ async function renderReport(id, interview) {
   ${(r.answers || [])
     .map(
       (a) => `<div class="answer"><div class="row" style="justify-content:space-between"><strong>${esc(a.question_text)}</strong><span class="badge">${a.status === "scored" ? `${fmtScore(a.scores?.overall)} / 10` : esc(label(a.status))}</span></div>
-      ${(a.evidence || []).map((q) => `<blockquote>“${esc(q)}”</blockquote>`).join("")}
+      ${a.answer_text ? `<p class="small answer-text"><span class="muted">Answer:</span> ${esc(a.answer_text)}</p>` : `<p class="small muted">No answer.</p>`}
+      ${[...new Set([...(a.evidence || []), ...(a.key_points || []).map((k) => k.evidence).filter(Boolean)])].map((q) => `<blockquote>“${esc(q)}”</blockquote>`).join("")}
       ${a.key_points?.length ? `<ul class="kp">${a.key_points.map((k) => `<li class="${k.covered ? "covered" : ""}">${esc(k.text)}${k.covered ? "" : " <span class='muted'>(not covered)</span>"}</li>`).join("")}</ul>` : ""}
       ${a.flags?.length ? `<p class="notice warn small">${a.flags.map(esc).join("<br>")}</p>` : ""}
       ${a.feedback ? `<p class="small muted">${esc(a.feedback)}</p>` : ""}</div>`,

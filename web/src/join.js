@@ -12,7 +12,7 @@ let join = null;
 const STATE_LABEL = {
   connecting: "Connecting…",
   joined: "Interviewer joined",
-  listening: "Listening — your turn",
+  listening: "Listening",
   thinking: "Thinking…",
   speaking: "Speaking",
   reconnecting: "Reconnecting…",
@@ -154,10 +154,15 @@ function interview() {
 
   const on = {
     status(state) {
+      statusEl.dataset.turn = "no";
       statusEl.dataset.state = state;
       statusText.textContent = STATE_LABEL[state] || state;
       banner.hidden = state !== "reconnecting";
       if (state === "ended") finish();
+    },
+    turn() {
+      statusEl.dataset.turn = "yes";
+      statusText.textContent = "Your turn — please answer";
     },
     data(msg) {
       if (msg.type === "transcription") addLine(msg);
@@ -204,7 +209,8 @@ function interview() {
     el.innerHTML = `<span class="who">${esc(msg.isAI ? msg.participantName || "Interviewer" : "You")}</span>${esc(msg.message)}`;
     captions.appendChild(el);
     captions.scrollTop = captions.scrollHeight;
-    if (msg.isAI && msg.kind === "question") document.getElementById("question").textContent = msg.message;
+    if (msg.isAI && (msg.kind === "question" || msg.message.trim().endsWith("?")))
+      document.getElementById("question").textContent = msg.message;
   }
 
   function setStage(msg) {

@@ -79,6 +79,7 @@ export class LocalTransport {
         } else {
           this._started(m);
           this._state(m.agentState);
+          if (m.yourTurn) this.on.turn && this.on.turn();
         }
         break;
       case "started":
@@ -95,6 +96,9 @@ export class LocalTransport {
         break;
       case "agent_state":
         this._state(m.state);
+        break;
+      case "turn":
+        if (this.agentState === "listening") this.on.turn && this.on.turn();
         break;
       case "user_state":
         this.on.userState && this.on.userState(m.state);

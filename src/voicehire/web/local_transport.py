@@ -54,6 +54,8 @@ MIC_SAMPLE_RATE = 16000
 RECONNECT_GRACE = 120.0
 # Extra seconds after a segment's duration before it counts as played without the page.
 PLAYBACK_SLACK = 2.0
+# Seconds the agent must stay listening before the page is told it is the candidate's turn.
+TURN_SETTLE = 0.25
 # Session types the agent can run. The agent's gap-filling and briefing modes (issue 4)
 # declare themselves by adding ``SUPPORTED_SESSION_TYPES`` to ``agent.local_session``.
 DEFAULT_SUPPORTED = ("ai_interview",)
@@ -253,6 +255,7 @@ class LiveSession:
             "ended": self.ended_reason is not None,
             "endReason": self.ended_reason,
             "agentState": self.agent_state,
+            "yourTurn": self.your_turn,
             "stage": self.stage,
             "hearing": self.hearing,
             "voice": self.speaking_voice,
@@ -367,6 +370,18 @@ class LiveSession:
     def _on_agent_state(self, ev: Any) -> None:
         self.agent_state = ev.new_state
         self.emit_live({"type": "agent_state", "state": ev.new_state})
+        if ev.new_state == "listening":
+            asyncio.get_running_loop().call_later(TURN_SETTLE, self._check_turn)
+
+    @property
+    def your_turn(self) -> bool:
+        return self.run is not None and self.run.runtime.awaiting_answer
+
+    def _check_turn(self) -> None:
+        """Tell the page when the interview waits for the candidate's answer (a question
+        is open and the interviewer has stopped talking), not at every pause."""
+        if self.agent_state == "listening" and self.your_turn:
+            self.emit_live({"type": "turn"})
 
     def _on_user_state(self, ev: Any) -> None:
         self.user_state = ev.new_state
@@ -422,8 +437,10 @@ class LiveSessionManager:
         self.end_hooks: list[EndHook] = []
         # Tests (and operators) can refuse new browser connections to a room for a while.
         self.blocked_rooms: set[str] = set()
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     def get_or_create(self, room: str, interview_id: str) -> LiveSession:
+        self.loop = asyncio.get_running_loop()
         live = self.sessions.get(room)
         if live is None:
             live = self.sessions[room] = LiveSession(self, room, interview_id)
