@@ -229,7 +229,12 @@ async def run_mode_job(
     await session.start(
         agent=runtime.begin(),
         room=ctx.room,
-        room_options=RoomOptions(text_output=config.enable_transcription, close_on_disconnect=True),
+        room_options=RoomOptions(
+            text_output=config.enable_transcription,
+            # without a TTS engine the agent's lines go out as text only
+            audio_output=engines.tts is not None,
+            close_on_disconnect=True,
+        ),
         record=config.enable_recording,
     )
     return runtime
