@@ -3,11 +3,20 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 DEMO_ANSWERS ?= examples/answers/software_engineer.yaml
 
-.PHONY: setup system-deps demo interview test lint format bench clean
+.PHONY: setup system-deps web demo interview test lint format bench clean
 
 setup: system-deps ## Install uv, espeak-ng (if root) and the locked Python environment
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
 	$(UV) sync --frozen
+	@$(MAKE) --no-print-directory web
+
+web: ## Build the web app (web/ -> src/voicehire/web/static) with npm, when Node.js is installed
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd web && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } \
+	  && npm run build --silent >/dev/null && echo "web app built into src/voicehire/web/static"; \
+	else \
+	  echo "note: npm not found, so the web app is not built; install Node.js 20+ and npm, then run 'make web' (the API works without it)"; \
+	fi
 
 system-deps: ## espeak-ng (offline speech) and PortAudio (for `voicehire agent console`)
 	@missing=""; \
