@@ -129,6 +129,11 @@ class ModeRuntime:
         return self.recorder is not None and bool(self.recorder.stages)
 
     @property
+    def ending(self) -> bool:
+        """True once the call has begun to end (closing line, result, transcripts)."""
+        return self._ending
+
+    @property
     def awaiting_answer(self) -> bool:
         """True when the call waits for the person to speak (the opening has been said and
         the agent is listening)."""

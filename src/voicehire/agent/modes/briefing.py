@@ -170,7 +170,7 @@ class BriefingPolicy(LocalLLM):
 
     def decide(self, chat_ctx: llm.ChatContext, tools: list[Any]) -> Reply:
         rt = self._runtime
-        if rt is None or rt._ending or not chat_ctx.items:
+        if rt is None or rt.ending or not chat_ctx.items:
             return Reply()
         last = chat_ctx.items[-1]
         if last.type == "message" and last.role in ("system", "developer"):

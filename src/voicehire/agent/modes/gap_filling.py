@@ -317,7 +317,7 @@ class GapFillingPolicy(LocalLLM):
 
     def decide(self, chat_ctx: llm.ChatContext, tools: list[Any]) -> Reply:
         rt = self._runtime
-        if rt is None or rt._ending or not chat_ctx.items:
+        if rt is None or rt.ending or not chat_ctx.items:
             return Reply()
         names = tool_names(tools)
         gap = rt.gap
