@@ -54,6 +54,8 @@ MIC_SAMPLE_RATE = 16000
 RECONNECT_GRACE = 120.0
 # Extra seconds after a segment's duration before it counts as played without the page.
 PLAYBACK_SLACK = 2.0
+# Seconds a finished session stays in memory for pages that reconnect late.
+ENDED_KEPT = 600.0
 # Seconds the agent must stay listening before the page is told it is the candidate's turn.
 TURN_SETTLE = 0.25
 # Session types the agent can run. The agent's gap-filling and briefing modes (issue 4)
@@ -391,6 +393,10 @@ class LiveSession:
         self.ended_reason = outcome.end_reason
         if self.mic is not None:
             self.mic.close()
+        # A page that comes back later still sees the ending; then the session is dropped.
+        asyncio.get_running_loop().call_later(
+            ENDED_KEPT, lambda: self.manager.sessions.pop(self.room, None)
+        )
         await self.manager.on_interview_end(self, outcome)
 
     async def answer(self, text: str) -> None:
