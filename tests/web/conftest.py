@@ -134,7 +134,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # stopped before other modules' asyncio tests run
 def playwright_driver() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
