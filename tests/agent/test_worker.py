@@ -128,3 +128,30 @@ async def test_dispatch_is_explicit_and_identity_is_recognisable():
 
     await worker.request_handler(SimpleNamespace(id="AJ_abcdef123456", accept=accept))
     assert accepted["identity"].startswith("interview-agent")
+
+
+async def test_session_type_selects_the_mode(tmp_path):
+    from voicehire.agent.modes.base import ModeRuntime
+    from voicehire.agent.runtime import InterviewRuntime
+
+    settings = _settings(transcript_dir=tmp_path)
+    cases = {
+        "gap_filling": {
+            "sessionType": "gap_filling",
+            "candidateName": "Ada",
+            "missing_required": ["notice_period"],
+        },
+        "briefing": {
+            "sessionType": "briefing",
+            "briefing": {"candidate_name": "Ada", "role": "Backend Engineer"},
+        },
+        "ai_interview": {"sessionType": "ai_interview"},
+    }
+    for mode, meta in cases.items():
+        with fake_job_context(job_metadata=json.dumps(meta), room=rtc.Room()) as ctx:
+            runtime = await worker.run_job(ctx, settings, None)
+            expected = InterviewRuntime if mode == "ai_interview" else ModeRuntime
+            assert isinstance(runtime, expected), mode
+            assert runtime.config.session_type == mode
+            await runtime.end("test", speak=False)
+            await asyncio.wait_for(ctx.primary_session.aclose(), timeout=10)

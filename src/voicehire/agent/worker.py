@@ -22,6 +22,7 @@ from livekit.agents.voice.room_io import RoomOptions
 from voicehire.agent.engines import build_engines, build_stt, build_vad
 from voicehire.agent.local_session import resolve_plan
 from voicehire.agent.messages import ControlMessageError, RoomSink, parse_control_message
+from voicehire.agent.modes.base import ModeRuntime
 from voicehire.agent.platform_sync import (
     InterviewRefused,
     MirroredTranscriptStore,
@@ -130,8 +131,9 @@ def _platform_client(settings: Settings) -> PlatformClient | None:
 
 async def run_job(
     ctx: JobContext, settings: Settings, platform: PlatformClient | None
-) -> InterviewRuntime | None:
-    """Set up and start the interview for one job; returns its runtime (None if refused)."""
+) -> InterviewRuntime | ModeRuntime | None:
+    """Set up and start the job's session (an interview, or a gap-filling or briefing
+    call, by ``sessionType``); returns its runtime (None if refused or nobody joined)."""
     setup = prepare_job(ctx, settings)
     sync = None
     if platform is not None and setup.config.interview_id:
@@ -148,11 +150,10 @@ async def run_job(
         if api_metadata:
             setup = prepare_job(ctx, settings, api_metadata)
     config = setup.config
-    if config.session_type != "ai_interview":
-        logger.error(
-            "session type not supported by this worker yet; running an interview",
-            extra={"session_type": config.session_type},
-        )
+    if config.session_type in ("gap_filling", "briefing"):
+        from voicehire.agent.modes.job import run_mode_job
+
+        return await run_mode_job(ctx, config, settings, platform=platform, sync=sync)
     if not ctx.is_fake_job() and not await _candidate_joined(ctx, settings):
         if sync is not None:
             await sync.report("cancelled", "candidate_no_show")
