@@ -16,8 +16,13 @@ def voicehire(*args: str, cwd: Path, stdin: str | None = None, timeout: float = 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "LIVEKIT"))}
     env.update(TTS_PROVIDER="none", LLM_PROVIDER="policy")
     return subprocess.run(
-        [sys.executable, "-m", "voicehire.cli", *args], cwd=cwd, input=stdin, env=env,
-        capture_output=True, text=True, timeout=timeout,
+        [sys.executable, "-m", "voicehire.cli", *args],
+        cwd=cwd,
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -25,10 +30,19 @@ def test_scripted_interview_with_a_user_plan_writes_transcripts(tmp_path):
     answers = tmp_path / "answers.yaml"
     answers.write_text(
         "candidate: {name: Riley}\nanswers:\n"
-        f"  - \"{LONG}\"\n  - \"{LONG}\"\n  - {{say: \"{LONG}\", pause: 0.1}}\n  - No questions.\n"
+        f'  - "{LONG}"\n  - "{LONG}"\n  - {{say: "{LONG}", pause: 0.1}}\n  - No questions.\n'
     )
-    r = voicehire("interview", "--plan", str(PLAN), "--answers", str(answers),
-                  "--transcripts", "out", "--no-report", cwd=tmp_path)
+    r = voicehire(
+        "interview",
+        "--plan",
+        str(PLAN),
+        "--answers",
+        str(answers),
+        "--transcripts",
+        "out",
+        "--no-report",
+        cwd=tmp_path,
+    )
     assert r.returncode == 0, r.stderr
     assert "── stage 2/4: Introduction ──" in r.stdout
     assert "Alex: Tell me about yourself?" in r.stdout
@@ -45,8 +59,16 @@ def test_scripted_interview_with_a_user_plan_writes_transcripts(tmp_path):
 
 
 def test_typed_answers_and_leaving_with_ctrl_d(tmp_path):
-    r = voicehire("interview", "--plan", str(PLAN), "--transcripts", "out", "--no-report",
-                  cwd=tmp_path, stdin=f"{LONG}\n")
+    r = voicehire(
+        "interview",
+        "--plan",
+        str(PLAN),
+        "--transcripts",
+        "out",
+        "--no-report",
+        cwd=tmp_path,
+        stdin=f"{LONG}\n",
+    )
     assert r.returncode == 0, r.stderr
     assert f"You: {LONG}" in r.stdout
     assert "end reason:    candidate_left" in r.stdout
@@ -67,8 +89,18 @@ def test_bad_answers_file_is_a_clear_error(tmp_path):
 def test_bad_plan_and_bad_metadata(tmp_path):
     r = voicehire("interview", "--plan", "nonexistent", cwd=tmp_path)
     assert r.returncode == 2 and "neither a built-in plan" in r.stderr
-    r = voicehire("interview", "--plan", str(PLAN), "--metadata", "{oops", "--no-report",
-                  "--transcripts", "out", cwd=tmp_path, stdin="")
+    r = voicehire(
+        "interview",
+        "--plan",
+        str(PLAN),
+        "--metadata",
+        "{oops",
+        "--no-report",
+        "--transcripts",
+        "out",
+        cwd=tmp_path,
+        stdin="",
+    )
     assert r.returncode == 0
     assert "metadata: metadata is not valid JSON" in r.stderr
 

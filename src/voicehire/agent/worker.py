@@ -225,6 +225,8 @@ async def run_job(
         room=ctx.room,
         room_options=RoomOptions(
             text_output=config.enable_transcription,
+            # with no TTS engine the agent answers in text (lk.transcription / chat) only
+            audio_output=engines.tts is not None,
             close_on_disconnect=True,
         ),
         record=config.enable_recording,
