@@ -451,3 +451,25 @@ def test_gap_filling_result_object_is_accepted_as_is():
     data = BriefingData(gap_filling=result)
     assert data.gap_filling == result
     assert "Confirm" not in " ".join(build_briefing(data).open_questions)
+
+
+def test_a_named_technology_missing_from_the_file_is_not_answered_by_a_near_topic():
+    from voicehire.interview.briefing import BriefingData, answer_question
+
+    data = BriefingData.model_validate(
+        {
+            "candidate": {
+                "name": "Priya Shah",
+                "skills": ["Python", "PostgreSQL"],
+                "extracted_data": {"years_of_experience": 6},
+            },
+            "resume_summary": "Six years of backend work on payment systems with Python.",
+        }
+    )
+    ans = answer_question(data, "Does she have Kubernetes experience?")
+    assert not ans.grounded
+    assert "Kubernetes" in ans.text and "don't have information" in ans.text
+    known = answer_question(data, "Does she have Python experience?")
+    assert known.grounded
+    named = answer_question(data, "How many years of experience does Priya have?")
+    assert named.grounded and "six years" in named.text

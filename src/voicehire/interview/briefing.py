@@ -889,6 +889,51 @@ def _not_in_file(subject: str) -> str:
     return f"I don't have information about {subject} in the candidate's file."
 
 
+_NOT_TERMS = {
+    "i",
+    "does",
+    "do",
+    "did",
+    "is",
+    "was",
+    "has",
+    "have",
+    "what",
+    "how",
+    "when",
+    "why",
+    "who",
+    "which",
+    "can",
+    "could",
+    "would",
+    "should",
+    "tell",
+    "any",
+}
+
+
+def _named_terms(question: str) -> list[str]:
+    """Proper nouns and technical names in a question ("Kubernetes", "C++", "AWS"), which
+    a topic keyword such as "experience" must not answer for."""
+    words = re.findall(r"[A-Za-z][A-Za-z0-9+#.\-]*[A-Za-z0-9+#]|[A-Za-z]", question)
+    terms = []
+    for i, word in enumerate(words):
+        if word.lower() in _NOT_TERMS:
+            continue
+        technical = any(ch.isdigit() or ch in "+#" for ch in word)
+        capitalised = word[0].isupper() and (i > 0 or (word.isupper() and len(word) > 1))
+        if technical or capitalised:
+            terms.append(word)
+    return terms
+
+
+def _data_text(data: BriefingData, facts: dict[str, Fact]) -> str:
+    parts = [f.text for f in facts.values()]
+    parts.append(data.model_dump_json())
+    return " ".join(parts).lower()
+
+
 def answer_question(data: BriefingData, question: str) -> GroundedAnswer:
     """Answer from the data only; say plainly when the data doesn't contain the answer."""
     q = question.strip()
@@ -896,6 +941,12 @@ def answer_question(data: BriefingData, question: str) -> GroundedAnswer:
         return GroundedAnswer("Sorry, I didn't catch the question.", False, [])
     facts = collect_facts(data)
     briefing = build_briefing(data)
+    haystack = _data_text(data, facts)
+    unknown = [t for t in _named_terms(q) if t.lower() not in haystack]
+    if unknown:
+        # "Does she have Kubernetes experience?" is about Kubernetes, which the file
+        # never mentions; years of general experience would not answer it.
+        return GroundedAnswer(_not_in_file(" or ".join(unknown)), False, [])
     matched = [t for t in TOPICS if t.pattern.search(q)]
     specific = [t for t in matched if not t.generic]
     topics = specific or matched
