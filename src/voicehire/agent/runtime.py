@@ -18,15 +18,13 @@ from typing import Any
 
 from livekit.agents import Agent, AgentSession, ToolError, llm
 from livekit.agents.voice.events import (
-    CloseEvent,
-    CloseReason,
     ConversationItemAddedEvent,
-    FunctionToolsExecutedEvent,
     UserStateChangedEvent,
 )
 
 from voicehire.agent.messages import ControlMessage, MessageSink
 from voicehire.agent.recorder import TranscriptRecorder
+from voicehire.agent.session_runtime import IDLE_WAIT, SessionRuntime
 from voicehire.agent.stages import QuestionStageAgent, StageAgent
 from voicehire.interview import prompts
 from voicehire.interview.config import SessionConfig
@@ -39,8 +37,6 @@ logger = logging.getLogger(__name__)
 
 EndCallback = Callable[["InterviewOutcome"], Awaitable[None]]
 
-# Seconds to wait for the agent to finish a turn before a timer acts anyway.
-IDLE_WAIT = 15.0
 # Silent stages in a row (no answer, nudged, moved on) before the interview gives up.
 MAX_SILENT_STAGES = 2
 
@@ -63,7 +59,7 @@ class RuntimeOptions:
     room_name: str = ""
 
 
-class InterviewRuntime:
+class InterviewRuntime(SessionRuntime):
     def __init__(
         self,
         *,
@@ -73,10 +69,10 @@ class InterviewRuntime:
         sink: MessageSink,
         options: RuntimeOptions | None = None,
     ) -> None:
+        super().__init__(sink)
         self.config = config
         self.plan = plan
         self.options = options or RuntimeOptions()
-        self.sink = sink
         self.flow = InterviewFlow(plan)
         self.candidate_name = config.candidate_name
         self.candidate_info: dict[str, Any] = {}
@@ -93,17 +89,12 @@ class InterviewRuntime:
             ),
             writer,
         )
-        self.session: AgentSession | None = None
-        self.ended = asyncio.Event()
         self.outcome: InterviewOutcome | None = None
-        self._ending = False
         self._stage_epoch = 0
         self._silence_count = 0
         self._silent_stages = 0
         self._answered_in_stage = False
         self._pending_question: str | None = None
-        self._pending_kinds: dict[str, str] = {}
-        self._tasks: set[asyncio.Task[Any]] = set()
         self._stage_timer: asyncio.Task[None] | None = None
         self._max_timer: asyncio.Task[None] | None = None
         self._on_end: list[EndCallback] = []
@@ -117,11 +108,6 @@ class InterviewRuntime:
         return self.flow.state != "not_started"
 
     @property
-    def ending(self) -> bool:
-        """True from the moment the interview starts to end (before ``ended`` is set)."""
-        return self._ending
-
-    @property
     def awaiting_answer(self) -> bool:
         """True when the interview waits for the candidate: a question is open (or the
         closing stage asked for their questions) and nothing is being said."""
@@ -130,6 +116,10 @@ class InterviewRuntime:
         stage = self.flow.current_stage
         open_question = stage.kind == "closing" or self.flow.current_question_id is not None
         return open_question and self.session.agent_state == "listening"
+
+    def log_context(self) -> dict[str, Any]:
+        stage = self.flow.current_stage.id if self.started else None
+        return {"interview_id": self.interview_id, "stage": stage}
 
     def on_end(self, callback: EndCallback) -> None:
         self._on_end.append(callback)
@@ -286,29 +276,6 @@ class InterviewRuntime:
         # End after the current turn (the goodbye) has been spoken.
         self.spawn(self.end(reason))
 
-    # --- speech -----------------------------------------------------------------------------
-    async def say(self, text: str, *, kind: str = "speech") -> None:
-        if self.session is None:
-            return
-        self._pending_kinds[text] = kind
-        try:
-            handle = self.session.say(text, allow_interruptions=kind not in ("goodbye",))
-            await handle
-        except RuntimeError as exc:  # session closing
-            logger.info("could not speak", extra={"text": text[:80], "error": str(exc)})
-
-    async def wait_idle(self, limit: float = IDLE_WAIT) -> None:
-        """Wait until the agent is neither thinking nor speaking (bounded)."""
-        if self.session is None:
-            return
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + limit
-        while self.session.agent_state in ("thinking", "speaking", "initializing"):
-            if loop.time() > deadline:
-                logger.warning("agent still busy; acting anyway", extra={"waited": limit})
-                return
-            await asyncio.sleep(0.05)
-
     # --- session events -------------------------------------------------------------------------
     def _on_item(self, ev: ConversationItemAddedEvent) -> None:
         item = ev.item
@@ -357,34 +324,9 @@ class InterviewRuntime:
             msg = utt.to_json()
             self._publish(msg)
 
-    def _on_tools(self, ev: FunctionToolsExecutedEvent) -> None:
-        for call, output in zip(ev.function_calls, ev.function_call_outputs, strict=False):
-            log = logger.warning if output is not None and output.is_error else logger.info
-            log(
-                "tool call",
-                extra={
-                    "tool": call.name,
-                    "arguments": call.arguments,
-                    "stage": self.flow.current_stage.id if self.started else None,
-                    "error": output.output if output is not None and output.is_error else None,
-                },
-            )
-
     def _on_user_state(self, ev: UserStateChangedEvent) -> None:
         if ev.new_state == "away" and self.started and not self._ending:
             self.spawn(self._on_silence())
-
-    def _on_close(self, ev: CloseEvent) -> None:
-        if self._ending:
-            return
-        reason = {
-            CloseReason.PARTICIPANT_DISCONNECTED: "candidate_left",
-            CloseReason.ERROR: "error",
-            CloseReason.JOB_SHUTDOWN: "job_shutdown",
-        }.get(ev.reason, "session_closed")
-        if ev.error is not None:
-            logger.error("session closed on error", extra={"error": repr(ev.error)})
-        self.spawn(self.end(reason, speak=False))
 
     # --- timers -------------------------------------------------------------------------------
     async def _on_silence(self) -> None:
@@ -522,27 +464,3 @@ class InterviewRuntime:
             with contextlib.suppress(RuntimeError):
                 self.session.shutdown(drain=True)
         return self.outcome
-
-    # --- helpers -----------------------------------------------------------------------------
-    def _publish(self, message: dict[str, Any]) -> None:
-        self.spawn(self.sink.send(message))
-
-    def spawn(self, coro: Awaitable[Any]) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            logger.error(
-                "interview task failed",
-                exc_info=task.exception(),
-                extra={"interview_id": self.interview_id},
-            )
-
-    @staticmethod
-    def _cancel(task: asyncio.Task[Any] | None) -> None:
-        if task is not None and not task.done() and task is not asyncio.current_task():
-            task.cancel()

@@ -21,17 +21,15 @@ from typing import Any
 
 from livekit.agents import Agent, AgentSession, llm
 from livekit.agents.voice.events import (
-    CloseEvent,
-    CloseReason,
     ConversationItemAddedEvent,
-    FunctionToolsExecutedEvent,
     UserStateChangedEvent,
 )
 
 from voicehire.agent.local_llm import LocalLLM
 from voicehire.agent.messages import ControlMessage, MessageSink
 from voicehire.agent.recorder import TranscriptRecorder
-from voicehire.agent.runtime import IDLE_WAIT, RuntimeOptions
+from voicehire.agent.runtime import RuntimeOptions
+from voicehire.agent.session_runtime import IDLE_WAIT, SessionRuntime
 from voicehire.interview.config import SessionConfig
 from voicehire.interview.transcript import SessionInfo, Utterance, now_ms
 from voicehire.storage.transcripts import TranscriptWriteError, TranscriptWriter
@@ -57,29 +55,27 @@ class ModeOutcome:
 EndCallback = Callable[[ModeOutcome], Awaitable[None]]
 
 
-class ModeRuntime:
+class ModeRuntime(SessionRuntime):
     mode = "mode"
     title = "Call"
     human_role = "candidate"  # who the agent talks to (for logs)
 
     def __init__(self, *, config: SessionConfig, options: RuntimeOptions | None = None) -> None:
+        super().__init__()
         self.config = config
         self.options = options or RuntimeOptions(agent_name=DEFAULT_AGENT_NAME)
         self.call_id = config.interview_id or f"{self.mode.replace('_', '-')}-{now_ms()}"
         self.participant_name = config.candidate_name
-        self.sink: MessageSink | None = None
         self.recorder: TranscriptRecorder | None = None
-        self.session: AgentSession | None = None
-        self.ended = asyncio.Event()
         self.outcome: ModeOutcome | None = None
-        self._ending = False
         self._opened = False  # the agent's opening turn has been spoken
         self._silence_count = 0
-        self._pending_kinds: dict[str, str] = {}
-        self._tasks: set[asyncio.Task[Any]] = set()
         self._timers: list[asyncio.Task[Any]] = []
         self._on_end: list[EndCallback] = []
         self.candidate_info: dict[str, Any] = {}
+
+    def log_context(self) -> dict[str, Any]:
+        return {"mode": self.mode, "call_id": self.call_id}
 
     # --- to implement ---------------------------------------------------------------------
     def make_agent(self) -> Agent:
@@ -127,11 +123,6 @@ class ModeRuntime:
     @property
     def started(self) -> bool:
         return self.recorder is not None and bool(self.recorder.stages)
-
-    @property
-    def ending(self) -> bool:
-        """True once the call has begun to end (closing line, result, transcripts)."""
-        return self._ending
 
     @property
     def awaiting_answer(self) -> bool:
@@ -203,28 +194,6 @@ class ModeRuntime:
             await handle
         self._opened = True
 
-    # --- speech ---------------------------------------------------------------------------
-    async def say(self, text: str, *, kind: str = "speech") -> None:
-        if self.session is None:
-            return
-        self._pending_kinds[text] = kind
-        try:
-            await self.session.say(text, allow_interruptions=kind != "goodbye")
-        except RuntimeError as exc:  # session closing
-            logger.info("could not speak", extra={"text": text[:80], "error": str(exc)})
-
-    async def wait_idle(self, limit: float = IDLE_WAIT) -> None:
-        if self.session is None:
-            return
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + limit
-        while self.session.agent_state in ("thinking", "speaking", "initializing"):
-            if loop.time() > deadline:
-                logger.warning("agent still busy; acting anyway", extra={"waited": limit})
-                return
-            await asyncio.sleep(0.05)
-
-    # --- session events -------------------------------------------------------------------
     def _on_item(self, ev: ConversationItemAddedEvent) -> None:
         item = ev.item
         if getattr(item, "type", None) != "message" or item.role not in ("user", "assistant"):
@@ -262,34 +231,9 @@ class ModeRuntime:
     def agent_line_kind(self, text: str) -> str:
         return "speech"
 
-    def _on_tools(self, ev: FunctionToolsExecutedEvent) -> None:
-        for call, output in zip(ev.function_calls, ev.function_call_outputs, strict=False):
-            error = output is not None and output.is_error
-            (logger.warning if error else logger.info)(
-                "tool call",
-                extra={
-                    "mode": self.mode,
-                    "tool": call.name,
-                    "arguments": call.arguments,
-                    "error": output.output if error else None,
-                },
-            )
-
     def _on_user_state(self, ev: UserStateChangedEvent) -> None:
         if ev.new_state == "away" and self._opened and not self._ending:
             self.spawn(self._on_silence())
-
-    def _on_close(self, ev: CloseEvent) -> None:
-        if self._ending:
-            return
-        reason = {
-            CloseReason.PARTICIPANT_DISCONNECTED: f"{self.human_role}_left",
-            CloseReason.ERROR: "error",
-            CloseReason.JOB_SHUTDOWN: "job_shutdown",
-        }.get(ev.reason, "session_closed")
-        if ev.error is not None:
-            logger.error("session closed on error", extra={"error": repr(ev.error)})
-        self.spawn(self.end(reason, speak=False))
 
     async def _on_silence(self) -> None:
         if self._ending or self.session is None:
@@ -401,24 +345,6 @@ class ModeRuntime:
             with contextlib.suppress(RuntimeError):
                 self.session.shutdown(drain=True)
         return self.outcome
-
-    # --- helpers --------------------------------------------------------------------------
-    def _publish(self, message: dict[str, Any]) -> None:
-        if self.sink is not None:
-            self.spawn(self.sink.send(message))
-
-    def spawn(self, coro: Awaitable[Any]) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            logger.error(
-                "call task failed", exc_info=task.exception(), extra={"call_id": self.call_id}
-            )
 
 
 def conversation(transcript: dict[str, Any] | None) -> list[dict[str, Any]]:
