@@ -3,6 +3,8 @@ answers, numbered messages replayed after a reconnect, refusals with clear reaso
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
@@ -47,6 +49,17 @@ def read_until(ws, predicate, limit: int = 500) -> list[dict]:
     raise AssertionError(f"condition not met in {limit} messages: {seen[-5:]}")
 
 
+def wait_for(fetch, predicate, timeout: float = 20.0):
+    """Poll ``fetch()`` until ``predicate`` holds (the end is stored just after the page
+    hears about it)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = fetch()
+        if predicate(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.05)
+
+
 def data(messages: list[dict]) -> list[dict]:
     return [m for m in messages if m["type"] == "data"]
 
@@ -87,7 +100,10 @@ def test_typed_answer_and_replay_after_reconnect(client):
         )
         assert ended[-1]["message"]["reason"] == "manual_end"
 
-    status = client.get(f"/api/interviews/{interview['id']}", headers=ADMIN).json()
+    status = wait_for(
+        lambda: client.get(f"/api/interviews/{interview['id']}", headers=ADMIN).json(),
+        lambda doc: doc["status"] != "in_progress",
+    )
     assert status["status"] == "completed" and status["end_reason"] == "manual_end"
     transcripts = client.get(f"/api/interviews/{interview['id']}/transcripts", headers=ADMIN)
     assert [t["kind"] for t in transcripts.json()] == ["full"]
@@ -98,15 +114,37 @@ def test_typed_answer_and_replay_after_reconnect(client):
         assert snap["ended"] is True
 
 
-def test_unsupported_mode_is_refused_with_a_clear_message(client):
-    interview = new_interview(client, mode="gap_filling")
+def test_gap_filling_call_saves_the_answer_to_the_candidate_record(client):
+    cand = client.post(
+        "/api/candidates",
+        json={"name": "Priya Shah", "missing_required": ["notice_period", "remote_preference"]},
+        headers=ADMIN,
+    ).json()
+    interview = client.post(
+        "/api/interviews",
+        json={"candidate_id": cand["id"], "mode": "gap_filling"},
+        headers=ADMIN,
+    ).json()["interview"]
     with client.websocket_connect(f"/api/web/live/{interview['room_name']}") as ws:
         ws.send_json({"type": "hello", "lastSeq": 0})
         ws.receive_json()
         ws.send_json({"type": "start"})
-        error = read_until(ws, lambda m: m["type"] == "error")[-1]
-    assert error["code"] == "mode_not_supported"
-    assert "gap-filling" in error["message"]
+        opening = read_until(ws, lambda m: m["type"] == "turn")
+        said = " ".join(m["message"]["message"] for m in data(opening) if m["message"].get("isAI"))
+        assert "how much notice" in said.lower()
+        ws.send_json({"type": "answer", "text": "Three weeks"})
+        read_until(ws, lambda m: m["type"] == "data" and m["message"].get("type") == "field_update")
+        ws.send_json({"type": "control", "data": {"type": "end_interview"}})
+        read_until(ws, lambda m: m["type"] == "data" and m["message"]["type"] == "interview_ended")
+    wait_for(
+        lambda: client.get(f"/api/interviews/{interview['id']}/result", headers=ADMIN),
+        lambda res: res.status_code == 200,
+    )
+    record = client.get(f"/api/candidates/{cand['id']}", headers=ADMIN).json()
+    assert "notice_period" in record["extracted_data"]
+    assert "notice_period" not in record["missing_required"]
+    result = client.get(f"/api/interviews/{interview['id']}/result", headers=ADMIN)
+    assert result.status_code == 200
 
 
 def test_cross_origin_and_unknown_rooms_are_refused(client):

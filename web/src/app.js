@@ -437,6 +437,7 @@ async function renderReport(id, interview) {
     return false;
   }
   const r = row.result;
+  if (!r.scorer || !r.summary) return renderCallResult(el, r);
   const s = r.summary || {};
   const comp = Object.entries(s.competency_scores || {}).sort(([a], [b]) => a.localeCompare(b));
   const rec = s.recommendation;
@@ -507,6 +508,20 @@ async function renderReport(id, interview) {
       toast(err.message);
     }
   });
+  return true;
+}
+
+function renderCallResult(el, r) {
+  const list = (items) =>
+    (items || []).length
+      ? `<ul>${items.map((f) => `<li><strong>${esc(f.label || label(f.field))}</strong>${f.spoken || f.value != null ? `: ${esc(f.spoken || f.value)}` : ""}${f.reason ? ` <span class="muted">(${esc(label(f.reason))})</span>` : ""}</li>`).join("")}</ul>`
+      : `<p class="muted">none</p>`;
+  const known = r.filled || r.declined || r.unresolved;
+  el.innerHTML = `<h2>Call result</h2>${
+    known
+      ? `<div class="grid2"><div><h3>Filled</h3>${list(r.filled)}</div><div><h3>Declined or unresolved</h3>${list([...(r.declined || []), ...(r.unresolved || [])])}</div></div>`
+      : `<pre class="small" style="white-space:pre-wrap">${esc(JSON.stringify(r, null, 2))}</pre>`
+  }`;
   return true;
 }
 

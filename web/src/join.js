@@ -49,10 +49,10 @@ async function load() {
 }
 
 function consent() {
-  const modeText = join.mode === "briefing" ? "briefing" : "interview";
+  const modeText = { briefing: "briefing", gap_filling: "call" }[join.mode] || "interview";
   main.innerHTML = `${steps(0)}
   <section class="panel" aria-labelledby="consent-title">
-    <h1 id="consent-title">Welcome, ${esc(join.candidateName)}</h1>
+    <h1 id="consent-title">${join.mode === "briefing" ? `Voice briefing: ${esc(join.candidateName)}` : `Welcome, ${esc(join.candidateName)}`}</h1>
     <p class="muted">${esc(join.planTitle)}${join.role ? ` for the <strong>${esc(join.role)}</strong> role` : ""} · ${join.stages.length} stages${join.maxDuration ? ` · up to ${Math.round(join.maxDuration / 60)} minutes` : ""}</p>
     <h2>Before you start</h2>
     <ul>
@@ -81,7 +81,7 @@ function micCheck() {
       <div class="meter" role="meter" aria-labelledby="meter-label" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"><span id="meter-fill"></span></div>
     </div>
     <div class="row" style="margin-top:1.25rem">
-      <button class="btn big" id="start">Start interview</button>
+      <button class="btn big" id="start">${join.mode === "ai_interview" ? "Start interview" : "Start call"}</button>
       <span class="hint">You can always type your answers, too.</span>
     </div>
   </section>`;

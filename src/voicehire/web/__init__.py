@@ -22,6 +22,7 @@ def mount(app: Any) -> None:
     state = app.state.vh
     manager = LiveSessionManager(state.settings)
     manager.end_hooks.append(lambda live, outcome: results.store_outcome(state, live, outcome))
+    manager.platform = results.InProcessPlatform(state)
     app.state.vh_web = manager
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="web-static")

@@ -58,17 +58,19 @@ PLAYBACK_SLACK = 2.0
 ENDED_KEPT = 600.0
 # Seconds the agent must stay listening before the page is told it is the candidate's turn.
 TURN_SETTLE = 0.25
-# Session types the agent can run. The agent's gap-filling and briefing modes (issue 4)
-# declare themselves by adding ``SUPPORTED_SESSION_TYPES`` to ``agent.local_session``.
+# Session types the agent can always run.
 DEFAULT_SUPPORTED = ("ai_interview",)
 
 EngineFactory = Callable[[Settings, bool], Engines]
 
 
 def supported_session_types() -> tuple[str, ...]:
-    from voicehire.agent import local_session
-
-    return tuple(getattr(local_session, "SUPPORTED_SESSION_TYPES", DEFAULT_SUPPORTED))
+    """The interview, plus the agent's call modes (gap-filling, briefing) when present."""
+    try:
+        from voicehire.agent.modes.session import MODES
+    except ImportError:
+        return DEFAULT_SUPPORTED
+    return (*DEFAULT_SUPPORTED, *MODES)
 
 
 def default_engines(settings: Settings, hearing: bool) -> Engines:
@@ -223,6 +225,7 @@ class LiveSession:
         self.report_ready = False
         self._grace: asyncio.TimerHandle | None = None
         self._starting = asyncio.Lock()
+        self._tasks: set[asyncio.Task[Any]] = set()
 
     @property
     def connected(self) -> bool:
@@ -293,7 +296,7 @@ class LiveSession:
         self._grace = None
         if self.run is not None and not self.run.runtime.ended.is_set():
             logger.info("browser did not come back; ending the interview", extra=self._log())
-            self.run.runtime.spawn(self.run.runtime.end("candidate_left", speak=False))
+            self._spawn(self.run.runtime.end("candidate_left", speak=False))
 
     async def _write(self, conn: Connection) -> None:
         try:
@@ -335,8 +338,11 @@ class LiveSession:
                     "yet; only interviews are available on this server.",
                 )
             self.config = config
-            plan = resolve_plan(settings, config, plan_name)
             engines = self.manager.engine_factory(settings, True)
+            if config.session_type != "ai_interview":
+                await self._start_call(config, engines)
+                return
+            plan = resolve_plan(settings, config, plan_name)
             self.hearing = engines.stt is not None
             if not self.hearing:
                 engines.vad = None
@@ -358,16 +364,56 @@ class LiveSession:
                 audio_output=self.speaker,
                 sinks=[self],
             )
-            self.run = run
-            run.session.on("agent_state_changed", self._on_agent_state)
-            run.session.on("user_state_changed", self._on_user_state)
-            run.runtime.on_end(self._on_end)
-            self.agent_state = run.session.agent_state
-            self.emit_live({"type": "agent_state", "state": self.agent_state})
-            self.emit_live(
-                {"type": "started", "hearing": self.hearing, "voice": self.speaking_voice}
-            )
-            logger.info("local web interview started", extra=self._log())
+            self._started(run)
+
+    async def _start_call(self, config: SessionConfig, engines: Engines) -> None:
+        """A gap-filling call or a briefing (the agent's call modes); typed replies."""
+        from voicehire.agent.modes.job import build_mode_runtime
+        from voicehire.agent.modes.session import start_mode_session
+
+        settings = self.manager.settings
+        platform = self.manager.platform
+        runtime = await build_mode_runtime(
+            config,
+            settings,
+            platform=platform,
+            sync=_InterviewRef(self.interview_id) if platform is not None else None,
+        )
+        self.hearing = False
+        self.speaking_voice = engines.tts is not None
+        self.speaker = (
+            BrowserAudioOutput(self, sample_rate=engines.tts.sample_rate)
+            if engines.tts is not None
+            else None
+        )
+        run = await start_mode_session(
+            settings,
+            runtime,
+            engines=engines,
+            store=LocalTranscriptStore(Path(settings.transcript_dir)),
+            audio_output=self.speaker,
+            sinks=[self],
+        )
+        self._started(run)
+
+    def _started(self, run: Any) -> None:
+        self.run = run
+        run.session.on("agent_state_changed", self._on_agent_state)
+        run.session.on("user_state_changed", self._on_user_state)
+        run.runtime.on_end(self._on_end)
+        self.agent_state = run.session.agent_state
+        self.emit_live({"type": "agent_state", "state": self.agent_state})
+        self.emit_live({"type": "started", "hearing": self.hearing, "voice": self.speaking_voice})
+        logger.info(
+            "local web session started",
+            extra={**self._log(), "session_type": self.config.session_type if self.config else ""},
+        )
+
+    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
 
     def _on_agent_state(self, ev: Any) -> None:
         self.agent_state = ev.new_state
@@ -401,11 +447,11 @@ class LiveSession:
 
     async def answer(self, text: str) -> None:
         run = self.run
-        if run is None or run.runtime.ended.is_set() or run.runtime._ending:
+        if run is None or run.runtime.ended.is_set() or getattr(run.runtime, "_ending", False):
             return
         text = text.strip()[:4000]
         if text:
-            run.runtime.spawn(run.session.run(user_input=text))
+            self._spawn(run.session.run(user_input=text))
 
     async def control(self, data: dict[str, Any]) -> None:
         if self.run is None:
@@ -415,7 +461,7 @@ class LiveSession:
         except ControlMessageError as exc:
             self.emit_live({"type": "error", "code": "bad_control", "message": str(exc)})
             return
-        self.run.runtime.spawn(self.run.runtime.handle_control(message))
+        self._spawn(self.run.runtime.handle_control(message))
 
     async def close(self) -> None:
         if self._grace is not None:
@@ -427,6 +473,11 @@ class LiveSession:
                 await self.run.session.aclose()
         if self.conn is not None:
             self.conn.queue.put_nowait(None)
+
+
+@dataclass
+class _InterviewRef:
+    interview_id: str
 
 
 EndHook = Callable[[LiveSession, InterviewOutcome], Any]
@@ -441,6 +492,8 @@ class LiveSessionManager:
         self.engine_factory: EngineFactory = default_engines
         self.reconnect_grace = RECONNECT_GRACE
         self.end_hooks: list[EndHook] = []
+        # Where call modes read and save candidate records (the API's database, in-process).
+        self.platform: Any = None
         # Tests (and operators) can refuse new browser connections to a room for a while.
         self.blocked_rooms: set[str] = set()
         self.loop: asyncio.AbstractEventLoop | None = None

@@ -20,6 +20,52 @@ logger = logging.getLogger(__name__)
 ERROR_REASONS = {"error", "job_shutdown", "server_shutdown"}
 
 
+class InProcessPlatform:
+    """What the agent's call modes ask of the VoiceHire API, answered from this process's
+    database: the candidate record, the interview's job, and saving collected fields
+    (the same merge as ``PATCH /api/agent/candidates/{id}/fields``)."""
+
+    def __init__(self, state: AppState) -> None:
+        self.state = state
+        self.base_url = "voicehire serve (in-process)"
+
+    async def get_candidate(self, candidate_id: str) -> dict[str, Any]:
+        from voicehire.api.schemas import CandidateOut
+
+        await self.state.start()
+        async with self.state.db.sessionmaker() as session:
+            candidate = await services.load_candidate(session, candidate_id)
+            return CandidateOut.of(candidate).model_dump(mode="json")
+
+    async def update_candidate_fields(
+        self, candidate_id: str, fields: dict[str, Any]
+    ) -> dict[str, Any]:
+        from voicehire.api.schemas import CandidateOut
+
+        async with self.state.db.sessionmaker() as session:
+            candidate = await services.load_candidate(session, candidate_id)
+            repo.merge_candidate_fields(candidate, fields)
+            await session.commit()
+            active, _ = await repo.list_interviews(
+                session, candidate_id=candidate_id, active_only=True, limit=100
+            )
+            for interview in active:
+                await services.refresh_cache(self.state, interview, candidate)
+            return CandidateOut.of(candidate).model_dump(mode="json")
+
+    async def get_interview_config(self, interview_id: str) -> dict[str, Any]:
+        from voicehire.api.schemas import JobOut
+
+        async with self.state.db.sessionmaker() as session:
+            interview = await services.load_interview(session, interview_id)
+            job = await repo.get_job(session, interview.job_id) if interview.job_id else None
+            return {
+                "interview_id": interview.id,
+                "metadata": interview.room_metadata or {},
+                "job": JobOut.of(job).model_dump(mode="json") if job else None,
+            }
+
+
 async def mark_started(state: AppState, interview_id: str) -> None:
     await state.start()
     async with state.db.sessionmaker() as session:
@@ -49,7 +95,13 @@ async def store_outcome(state: AppState, live: LiveSession, outcome: InterviewOu
         await session.commit()
         if not repo.is_terminal(interview):
             await services.change_status(state, session, interview, status, outcome.end_reason)
-    if doc:
+    mode_result = getattr(outcome, "result", None)
+    if mode_result:  # a gap-filling call or a briefing: its own result, no scoring
+        async with state.db.sessionmaker() as session:
+            await repo.put_result(session, live.interview_id, mode_result)
+            await session.commit()
+        live.report_ready = True
+    elif doc:
         task = asyncio.create_task(evaluate_and_store(state, live, doc))
         _background.add(task)
         task.add_done_callback(_background.discard)

@@ -109,6 +109,10 @@ async def join_info(room: RoomName, state: StateDep, session: SessionDep) -> dic
         plan_title = plan.title
     except Exception:
         stages, plan_title = [], interview.plan
+    if interview.mode != "ai_interview":  # a call is one stage named after its mode
+        title = {"gap_filling": "Gap-filling call", "briefing": "Voice briefing"}
+        stages = [{"id": interview.mode, "title": title.get(interview.mode, interview.mode)}]
+        plan_title = stages[0]["title"]
     body: dict[str, Any] = {
         "interviewId": interview.id,
         "room": interview.room_name,
