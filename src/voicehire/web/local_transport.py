@@ -226,6 +226,7 @@ class LiveSession:
         self._grace: asyncio.TimerHandle | None = None
         self._starting = asyncio.Lock()
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._turn_check: asyncio.TimerHandle | None = None
 
     @property
     def connected(self) -> bool:
@@ -418,8 +419,11 @@ class LiveSession:
     def _on_agent_state(self, ev: Any) -> None:
         self.agent_state = ev.new_state
         self.emit_live({"type": "agent_state", "state": ev.new_state})
+        if self._turn_check is not None:
+            self._turn_check.cancel()
+            self._turn_check = None
         if ev.new_state == "listening":
-            asyncio.get_running_loop().call_later(TURN_SETTLE, self._check_turn)
+            self._turn_check = asyncio.get_running_loop().call_later(TURN_SETTLE, self._check_turn)
 
     @property
     def your_turn(self) -> bool:
@@ -428,8 +432,12 @@ class LiveSession:
     def _check_turn(self) -> None:
         """Tell the page when the interview waits for the candidate's answer (a question
         is open and the interviewer has stopped talking), not at every pause."""
-        if self.agent_state == "listening" and self.your_turn:
+        if self.agent_state != "listening" or self.ended_reason is not None:
+            return
+        if self.your_turn:
             self.emit_live({"type": "turn"})
+        else:  # e.g. the opening line is still being recorded: look again shortly
+            self._turn_check = asyncio.get_running_loop().call_later(TURN_SETTLE, self._check_turn)
 
     def _on_user_state(self, ev: Any) -> None:
         self.user_state = ev.new_state
