@@ -13,6 +13,7 @@ from livekit.agents.testing import fake_job_context
 from tests.harness import wait_until
 from voicehire.agent import worker
 from voicehire.agent.local_session import wait_for_turn
+from voicehire.agent.room import wire_room
 from voicehire.settings import load_settings
 
 
@@ -94,7 +95,7 @@ async def test_room_events_drive_the_interview(start_interview):
     assert await wait_for_turn(run)
     room = rtc.Room()
     ctx = SimpleNamespace(room=room)
-    worker.wire_room(ctx, run.runtime, settings)
+    wire_room(ctx, run.runtime, settings)
 
     def packet(doc, topic="control"):
         return SimpleNamespace(data=json.dumps(doc).encode(), topic=topic)

@@ -15,13 +15,12 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from livekit import rtc
 from livekit.agents import AgentSession, JobContext, JobProcess, JobRequest, WorkerOptions, cli
 from livekit.agents.voice.room_io import RoomOptions
 
 from voicehire.agent.engines import build_engines, build_stt, build_vad
 from voicehire.agent.local_session import resolve_plan
-from voicehire.agent.messages import ControlMessageError, RoomSink, parse_control_message
+from voicehire.agent.messages import RoomSink
 from voicehire.agent.modes.base import ModeRuntime
 from voicehire.agent.platform_sync import (
     InterviewRefused,
@@ -29,6 +28,7 @@ from voicehire.agent.platform_sync import (
     PlatformSync,
     PlatformTranscriptStore,
 )
+from voicehire.agent.room import agent_identity, wait_for_person, wire_room
 from voicehire.agent.runtime import InterviewOutcome, InterviewRuntime, RuntimeOptions
 from voicehire.agent.stages import LobbyAgent
 from voicehire.interview.config import SessionConfig, parse_session_config
@@ -81,36 +81,6 @@ def prepare_job(
     return JobSetup(config, plan, problems)
 
 
-def is_candidate(participant: rtc.RemoteParticipant, settings: Settings) -> bool:
-    return (
-        participant.kind != rtc.ParticipantKind.PARTICIPANT_KIND_AGENT
-        and not participant.identity.startswith(settings.agent_identity)
-    )
-
-
-def wire_room(ctx: JobContext, runtime: InterviewRuntime, settings: Settings) -> None:
-    """Inbound control messages and the candidate leaving."""
-
-    def on_data(packet: rtc.DataPacket) -> None:
-        if packet.topic not in (None, "", "control", "transcription"):
-            return
-        try:
-            message = parse_control_message(packet.data)
-        except ControlMessageError as exc:
-            if packet.topic == "control":
-                logger.warning("ignored control message", extra={"problem": str(exc)})
-            return
-        runtime.spawn(runtime.handle_control(message))
-
-    def on_left(participant: rtc.RemoteParticipant) -> None:
-        if is_candidate(participant, settings) and not runtime.ended.is_set():
-            logger.info("candidate left", extra={"identity": participant.identity})
-            runtime.spawn(runtime.end("candidate_left", speak=False))
-
-    ctx.room.on("data_received", on_data)
-    ctx.room.on("participant_disconnected", on_left)
-
-
 async def entrypoint(ctx: JobContext) -> None:
     settings = get_settings()
     platform = _platform_client(settings)
@@ -154,7 +124,7 @@ async def run_job(
         from voicehire.agent.modes.job import run_mode_job
 
         return await run_mode_job(ctx, config, settings, platform=platform, sync=sync)
-    if not ctx.is_fake_job() and not await _candidate_joined(ctx, settings):
+    if not ctx.is_fake_job() and not await wait_for_person(ctx, settings):
         if sync is not None:
             await sync.report("cancelled", "candidate_no_show")
         ctx.shutdown(reason="candidate did not join")
@@ -182,7 +152,7 @@ async def run_job(
         sink=RoomSink(ctx.room),
         options=RuntimeOptions(
             silence_timeout=settings.silence_timeout,
-            agent_identity=_agent_identity(ctx, settings),
+            agent_identity=agent_identity(ctx, settings),
             agent_name=setup.plan.plan.interviewer_name,
             room_name=ctx.room.name,
         ),
@@ -234,24 +204,6 @@ async def run_job(
     return runtime
 
 
-async def _candidate_joined(ctx: JobContext, settings: Settings) -> bool:
-    """Wait (up to AGENT_SESSION_TIMEOUT) for the candidate, so nobody is greeted in an
-    empty room."""
-    await ctx.connect()
-    try:
-        participant = await asyncio.wait_for(
-            ctx.wait_for_participant(), timeout=settings.agent_session_timeout
-        )
-    except TimeoutError:
-        logger.warning(
-            "the candidate did not join; ending the job",
-            extra={"room": ctx.room.name, "waited": settings.agent_session_timeout},
-        )
-        return False
-    logger.info("candidate joined", extra={"identity": participant.identity})
-    return True
-
-
 async def _evaluate(
     outcome: InterviewOutcome, setup: JobSetup, settings: Settings, sync: PlatformSync | None
 ) -> None:
@@ -265,13 +217,6 @@ async def _evaluate(
             await sync.upload_result(result.model_dump(mode="json"))
     except Exception:
         logger.exception("evaluation failed", extra={"interview_id": outcome.interview_id})
-
-
-def _agent_identity(ctx: JobContext, settings: Settings) -> str:
-    try:
-        return ctx.local_participant_identity or settings.agent_identity
-    except Exception:  # a fake or not-yet-connected job has no token to read
-        return settings.agent_identity
 
 
 async def request_handler(req: JobRequest) -> None:

@@ -23,16 +23,14 @@ result is uploaded as the interview's result.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
-from livekit import rtc
 from livekit.agents import AgentSession, JobContext
 from livekit.agents.voice.room_io import RoomOptions
 
 from voicehire.agent.engines import build_engines
-from voicehire.agent.messages import ControlMessageError, RoomSink, parse_control_message
+from voicehire.agent.messages import RoomSink
 from voicehire.agent.modes.base import DEFAULT_AGENT_NAME, ModeOutcome, ModeRuntime
 from voicehire.agent.modes.records import (
     PlatformCandidateSaver,
@@ -50,6 +48,7 @@ from voicehire.agent.platform_sync import (
     PlatformSync,
     PlatformTranscriptStore,
 )
+from voicehire.agent.room import agent_identity, wait_for_person, wire_room
 from voicehire.agent.runtime import RuntimeOptions
 from voicehire.interview.config import SessionConfig
 from voicehire.interview.fields import FieldSpecError
@@ -171,14 +170,14 @@ async def run_mode_job(
     when the person leaves, or on job shutdown."""
     if config.session_type not in ("gap_filling", "briefing"):
         raise ValueError(f"run_mode_job runs gap_filling or briefing, not {config.session_type}")
-    if not ctx.is_fake_job() and not await _participant_joined(ctx, settings):
+    if not ctx.is_fake_job() and not await wait_for_person(ctx, settings):
         if sync is not None:
             await sync.report("cancelled", "participant_no_show")
         ctx.shutdown(reason="nobody joined")
         return None
     options = RuntimeOptions(
         silence_timeout=settings.silence_timeout,
-        agent_identity=_identity(ctx, settings),
+        agent_identity=agent_identity(ctx, settings),
         agent_name=DEFAULT_AGENT_NAME,
         room_name=ctx.room.name,
     )
@@ -210,7 +209,7 @@ async def run_mode_job(
         turn_handling={} if engines.stt is not None else {"turn_detection": "manual"},
     )
     runtime.attach(session)
-    _wire_room(ctx, runtime, settings)
+    wire_room(ctx, runtime, settings)
 
     async def after_call(outcome: ModeOutcome) -> None:
         write_result(outcome, settings.transcript_dir)
@@ -238,48 +237,3 @@ async def run_mode_job(
         record=config.enable_recording,
     )
     return runtime
-
-
-def _wire_room(ctx: JobContext, runtime: ModeRuntime, settings: Settings) -> None:
-    def on_data(packet: rtc.DataPacket) -> None:
-        if packet.topic not in (None, "", "control", "transcription"):
-            return
-        try:
-            message = parse_control_message(packet.data)
-        except ControlMessageError as exc:
-            if packet.topic == "control":
-                logger.warning("ignored control message", extra={"problem": str(exc)})
-            return
-        runtime.spawn(runtime.handle_control(message))
-
-    def on_left(participant: rtc.RemoteParticipant) -> None:
-        if _is_person(participant, settings) and not runtime.ended.is_set():
-            logger.info("participant left", extra={"identity": participant.identity})
-            runtime.spawn(runtime.end(f"{runtime.human_role}_left", speak=False))
-
-    ctx.room.on("data_received", on_data)
-    ctx.room.on("participant_disconnected", on_left)
-
-
-def _is_person(participant: rtc.RemoteParticipant, settings: Settings) -> bool:
-    return (
-        participant.kind != rtc.ParticipantKind.PARTICIPANT_KIND_AGENT
-        and not participant.identity.startswith(settings.agent_identity)
-    )
-
-
-async def _participant_joined(ctx: JobContext, settings: Settings) -> bool:
-    await ctx.connect()
-    try:
-        await asyncio.wait_for(ctx.wait_for_participant(), timeout=settings.agent_session_timeout)
-    except TimeoutError:
-        logger.warning("nobody joined; ending the job", extra={"room": ctx.room.name})
-        return False
-    return True
-
-
-def _identity(ctx: JobContext, settings: Settings) -> str:
-    try:
-        return ctx.local_participant_identity or settings.agent_identity
-    except Exception:  # a fake or not-yet-connected job has no token to read
-        return settings.agent_identity
