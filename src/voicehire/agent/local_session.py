@@ -28,7 +28,7 @@ from voicehire.agent.runtime import InterviewOutcome, InterviewRuntime, RuntimeO
 from voicehire.interview.config import SessionConfig
 from voicehire.interview.plan import ResolvedPlan, load_plan, plan_for_session
 from voicehire.settings import Settings
-from voicehire.storage.transcripts import LocalTranscriptStore, TranscriptStore, TranscriptWriter
+from voicehire.storage.transcripts import TranscriptStore, TranscriptWriter
 
 logger = logging.getLogger(__name__)
 
@@ -114,11 +114,7 @@ async def start_local_session(
     sinks = [messages, *(sinks or [])]
     if out is not None:
         sinks.append(ConsolePrinter(out, plan.plan.interviewer_name))
-    writer = TranscriptWriter(
-        store or LocalTranscriptStore(settings.transcript_dir),
-        attempts=settings.transcript_write_attempts,
-        retry_delay=settings.transcript_retry_delay,
-    )
+    writer = TranscriptWriter.from_settings(settings, store)
     runtime = InterviewRuntime(
         config=config,
         plan=plan,

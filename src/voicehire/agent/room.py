@@ -10,9 +10,17 @@ import logging
 from livekit import rtc
 from livekit.agents import JobContext
 
+from voicehire.agent.engines import Engines, build_engines
 from voicehire.agent.messages import ControlMessageError, parse_control_message
+from voicehire.agent.platform_sync import (
+    MirroredTranscriptStore,
+    PlatformSync,
+    PlatformTranscriptStore,
+)
 from voicehire.agent.session_runtime import SessionRuntime
+from voicehire.platform_client import PlatformClient
 from voicehire.settings import Settings
+from voicehire.storage.transcripts import LocalTranscriptStore, TranscriptWriter
 
 logger = logging.getLogger(__name__)
 
@@ -71,3 +79,23 @@ def wire_room(ctx: JobContext, runtime: SessionRuntime, settings: Settings) -> N
 
     ctx.room.on("data_received", on_data)
     ctx.room.on("participant_disconnected", on_left)
+
+
+def job_engines(ctx: JobContext, settings: Settings) -> Engines:
+    """Engines for a room job, reusing the VAD the worker process prewarmed."""
+    engines = build_engines(settings, audio_in=True, audio_out=True)
+    vad = ctx.proc.userdata.get("vad") if ctx.proc.userdata else None
+    if engines.stt is not None and vad is not None:
+        engines.vad = vad
+    return engines
+
+
+def job_transcript_writer(
+    settings: Settings, platform: PlatformClient | None, sync: PlatformSync | None
+) -> TranscriptWriter:
+    """Local transcript files, mirrored to the VoiceHire API when the job reports to it."""
+    local = LocalTranscriptStore(settings.transcript_dir)
+    if sync is None or platform is None:
+        return TranscriptWriter.from_settings(settings, local)
+    mirrored = MirroredTranscriptStore(local, PlatformTranscriptStore(platform, sync.interview_id))
+    return TranscriptWriter.from_settings(settings, mirrored)

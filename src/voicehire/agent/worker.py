@@ -18,17 +18,21 @@ from typing import Any
 from livekit.agents import AgentSession, JobContext, JobProcess, JobRequest, WorkerOptions, cli
 from livekit.agents.voice.room_io import RoomOptions
 
-from voicehire.agent.engines import build_engines, build_stt, build_vad
+from voicehire.agent.engines import build_stt, build_vad
 from voicehire.agent.local_session import resolve_plan
 from voicehire.agent.messages import RoomSink
 from voicehire.agent.modes.base import ModeRuntime
 from voicehire.agent.platform_sync import (
     InterviewRefused,
-    MirroredTranscriptStore,
     PlatformSync,
-    PlatformTranscriptStore,
 )
-from voicehire.agent.room import agent_identity, wait_for_person, wire_room
+from voicehire.agent.room import (
+    agent_identity,
+    job_engines,
+    job_transcript_writer,
+    wait_for_person,
+    wire_room,
+)
 from voicehire.agent.runtime import InterviewOutcome, InterviewRuntime, RuntimeOptions
 from voicehire.agent.stages import LobbyAgent
 from voicehire.interview.config import SessionConfig, parse_session_config
@@ -36,7 +40,6 @@ from voicehire.interview.plan import PlanError, ResolvedPlan, load_plan
 from voicehire.logging_setup import configure_logging
 from voicehire.platform_client import PlatformClient, PlatformError
 from voicehire.settings import Settings, get_settings
-from voicehire.storage.transcripts import LocalTranscriptStore, TranscriptWriter
 
 logger = logging.getLogger(__name__)
 
@@ -130,21 +133,8 @@ async def run_job(
         ctx.shutdown(reason="candidate did not join")
         return None
 
-    vad = ctx.proc.userdata.get("vad") if ctx.proc.userdata else None
-    engines = build_engines(settings, audio_in=True, audio_out=True)
-    if engines.stt is not None and vad is not None:
-        engines.vad = vad
-    local = LocalTranscriptStore(settings.transcript_dir)
-    store = (
-        MirroredTranscriptStore(local, PlatformTranscriptStore(platform, sync.interview_id))
-        if sync is not None and platform is not None
-        else local
-    )
-    writer = TranscriptWriter(
-        store,
-        attempts=settings.transcript_write_attempts,
-        retry_delay=settings.transcript_retry_delay,
-    )
+    engines = job_engines(ctx, settings)
+    writer = job_transcript_writer(settings, platform, sync)
     runtime = InterviewRuntime(
         config=config,
         plan=setup.plan,

@@ -79,6 +79,16 @@ class TranscriptWriter:
         self._tasks: set[asyncio.Task[None]] = set()
         self.stored: list[str] = []
 
+    @classmethod
+    def from_settings(cls, settings: Any, store: TranscriptStore | None = None) -> TranscriptWriter:
+        """A writer with TRANSCRIPT_WRITE_ATTEMPTS / TRANSCRIPT_RETRY_DELAY, to ``store``
+        (default: the local TRANSCRIPT_DIR)."""
+        return cls(
+            store or LocalTranscriptStore(settings.transcript_dir),
+            attempts=settings.transcript_write_attempts,
+            retry_delay=settings.transcript_retry_delay,
+        )
+
     def queue_stage(self, name: str, document: dict[str, Any]) -> None:
         """Queue a stage document; returns at once (fire-and-forget, failure kept for later)."""
         pending = _Pending(name, document)

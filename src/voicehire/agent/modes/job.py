@@ -29,7 +29,6 @@ from typing import Any
 from livekit.agents import AgentSession, JobContext
 from livekit.agents.voice.room_io import RoomOptions
 
-from voicehire.agent.engines import build_engines
 from voicehire.agent.messages import RoomSink
 from voicehire.agent.modes.base import DEFAULT_AGENT_NAME, ModeOutcome, ModeRuntime
 from voicehire.agent.modes.records import (
@@ -44,17 +43,20 @@ from voicehire.agent.modes.session import (
     write_result,
 )
 from voicehire.agent.platform_sync import (
-    MirroredTranscriptStore,
     PlatformSync,
-    PlatformTranscriptStore,
 )
-from voicehire.agent.room import agent_identity, wait_for_person, wire_room
+from voicehire.agent.room import (
+    agent_identity,
+    job_engines,
+    job_transcript_writer,
+    wait_for_person,
+    wire_room,
+)
 from voicehire.agent.runtime import RuntimeOptions
 from voicehire.interview.config import SessionConfig
 from voicehire.interview.fields import FieldSpecError
 from voicehire.platform_client import PlatformClient, PlatformError
 from voicehire.settings import Settings
-from voicehire.storage.transcripts import LocalTranscriptStore, TranscriptWriter
 
 logger = logging.getLogger(__name__)
 
@@ -184,21 +186,8 @@ async def run_mode_job(
     runtime = await build_mode_runtime(
         config, settings, platform=platform, sync=sync, options=options
     )
-    engines = build_engines(settings, audio_in=True, audio_out=True)
-    vad = ctx.proc.userdata.get("vad") if ctx.proc.userdata else None
-    if engines.stt is not None and vad is not None:
-        engines.vad = vad
-    local = LocalTranscriptStore(settings.transcript_dir)
-    store = (
-        MirroredTranscriptStore(local, PlatformTranscriptStore(platform, sync.interview_id))
-        if sync is not None and platform is not None
-        else local
-    )
-    writer = TranscriptWriter(
-        store,
-        attempts=settings.transcript_write_attempts,
-        retry_delay=settings.transcript_retry_delay,
-    )
+    engines = job_engines(ctx, settings)
+    writer = job_transcript_writer(settings, platform, sync)
     runtime.bind_io(writer, RoomSink(ctx.room))
     session: AgentSession = AgentSession(
         llm=runtime.llm_for(engines.llm),

@@ -36,7 +36,7 @@ from voicehire.interview.config import SessionConfig
 from voicehire.interview.fields import FieldRegistry
 from voicehire.interview.gap_filling import Saver
 from voicehire.settings import Settings
-from voicehire.storage.transcripts import LocalTranscriptStore, TranscriptStore, TranscriptWriter
+from voicehire.storage.transcripts import TranscriptStore, TranscriptWriter
 
 logger = logging.getLogger(__name__)
 
@@ -151,11 +151,7 @@ async def start_mode_session(
     all_sinks: list[MessageSink] = [messages, *(sinks or [])]
     if out is not None:
         all_sinks.append(CallPrinter(out, runtime.options.agent_name))
-    writer = TranscriptWriter(
-        store or LocalTranscriptStore(settings.transcript_dir),
-        attempts=settings.transcript_write_attempts,
-        retry_delay=settings.transcript_retry_delay,
-    )
+    writer = TranscriptWriter.from_settings(settings, store)
     runtime.bind_io(writer, FanOut(*all_sinks))
     session: AgentSession = AgentSession(
         llm=runtime.llm_for(engines.llm),
