@@ -42,9 +42,11 @@ interview: setup ## Run an interview in the terminal; type your answers
 test: setup ## Run the test suite
 	$(UV) run pytest
 
-lint:
+lint: ## ruff, format check, mypy (strict for the domain and storage), import layers
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run mypy
+	$(UV) run lint-imports
 
 format:
 	$(UV) run ruff format .
