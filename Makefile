@@ -2,13 +2,17 @@
 SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 DEMO_ANSWERS ?= examples/answers/software_engineer.yaml
+# The pinned LiveKit server, built from its Go module into a git-ignored folder.
+LIVEKIT_VERSION := v1.13.5
+LIVEKIT_DIR := .cache/livekit-$(LIVEKIT_VERSION)
 
-.PHONY: setup system-deps web demo interview test lint format bench clean
+.PHONY: setup system-deps web livekit stack demo interview test lint format bench clean
 
 setup: system-deps ## Install uv, espeak-ng (if root) and the locked Python environment
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
 	$(UV) sync --frozen
 	@$(MAKE) --no-print-directory web
+	@if command -v go >/dev/null 2>&1; then $(MAKE) --no-print-directory livekit; fi
 
 web: ## Build the web app (web/ -> src/voicehire/web/static) with npm, when Node.js is installed
 	@if command -v npm >/dev/null 2>&1; then \
@@ -17,6 +21,22 @@ web: ## Build the web app (web/ -> src/voicehire/web/static) with npm, when Node
 	else \
 	  echo "note: npm not found, so the web app is not built; install Node.js 20+ and npm, then run 'make web' (the API works without it)"; \
 	fi
+
+livekit: ## Build the pinned livekit-server (Go) into .cache/, once
+	@if [ -x $(LIVEKIT_DIR)/server ]; then \
+	  echo "livekit-server $(LIVEKIT_VERSION) is built: $(LIVEKIT_DIR)/server"; \
+	elif ! command -v go >/dev/null 2>&1; then \
+	  echo "note: Go is not installed, so livekit-server is not built. Install Go 1.26+ (https://go.dev/dl/)"; \
+	  echo "  and run 'make livekit', or set LIVEKIT_SERVER_BIN to a livekit-server binary."; \
+	  echo "  Without it the tests marked livekit_server are skipped and 'voicehire dev' cannot start."; \
+	else \
+	  echo "building livekit-server $(LIVEKIT_VERSION) with $$(go version | cut -d' ' -f3) (a few minutes the first time)"; \
+	  GOBIN="$(CURDIR)/$(LIVEKIT_DIR)" go install github.com/livekit/livekit-server/cmd/server@$(LIVEKIT_VERSION) \
+	  && echo "built $(LIVEKIT_DIR)/server"; \
+	fi
+
+stack: setup ## Run livekit-server, the API and the agent worker together (voicehire dev)
+	$(UV) run voicehire dev
 
 system-deps: ## espeak-ng (offline speech) and PortAudio (for `voicehire agent console`)
 	@missing=""; \

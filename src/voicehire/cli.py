@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "voicehire.agent.call_commands",
     "voicehire.api.commands",
     "voicehire.evaluation.commands",
+    "voicehire.devstack",
 )
 
 
