@@ -10,6 +10,7 @@ same server the same way (:class:`LiveKitServer`).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import secrets
 import shutil
@@ -227,10 +228,8 @@ def stop_process(process: subprocess.Popen[Any] | None, grace: float = STOP_GRAC
 
 
 def _signal_group(process: subprocess.Popen[Any], sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def voicehire_command(*args: str) -> list[str]:
@@ -320,9 +319,9 @@ class DevStack:
         for name, process in self.processes.items():
             if process.poll() is not None:
                 return name
-        if self.server is not None and self.server.process is not None:
-            if self.server.process.poll() is not None:
-                return "livekit-server"
+        server = self.server.process if self.server is not None else None
+        if server is not None and server.poll() is not None:
+            return "livekit-server"
         return None
 
     def stop(self) -> None:
