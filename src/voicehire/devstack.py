@@ -82,6 +82,11 @@ class LiveKitServerConfig:
     # A room nobody joins (or everyone left) closes after this many seconds.
     empty_timeout: int = 300
     departure_timeout: int = 20
+    # The server dispatches a job only to a worker whose reported load (the machine's CPU
+    # use, 0-1) is below this. LiveKit's default, 0.7, starves a worker on a busy
+    # development machine, where the CPU is shared with everything else; above 1 it never
+    # does (`voicehire agent dev` also ignores its own load).
+    agent_target_load: float = 1.5
     log_level: str = "info"
 
     @classmethod
@@ -120,6 +125,7 @@ class LiveKitServerConfig:
                 "empty_timeout": self.empty_timeout,
                 "departure_timeout": self.departure_timeout,
             },
+            "agents": {"target_load": self.agent_target_load},
             "logging": {"level": self.log_level},
             "turn": {"enabled": False},
         }

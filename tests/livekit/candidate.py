@@ -5,6 +5,7 @@ audio track, and keeps every data message and text stream it receives."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import subprocess
 import time
@@ -183,8 +184,8 @@ class Candidate:
     def of_type(self, kind: str) -> list[dict[str, Any]]:
         return [r.message for r in self.data if r.message.get("type") == kind]
 
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float, what: str) -> Any:
-        deadline = time.monotonic() + timeout
+    async def wait_for(self, predicate: Callable[[], Any], within: float, what: str) -> Any:
+        deadline = time.monotonic() + within
         while True:
             value = predicate()
             if value:
@@ -192,12 +193,29 @@ class Candidate:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 kinds = [r.message.get("type") for r in self.data]
-                raise AssertionError(f"timed out after {timeout} s waiting for {what}; got {kinds}")
+                raise AssertionError(f"timed out after {within} s waiting for {what}; got {kinds}")
             self._changed.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), min(remaining, 0.5))
-            except TimeoutError:
-                pass
 
     def agent_identities(self) -> list[str]:
         return [p.identity for p in self.room.remote_participants.values()]
+
+
+async def poll(
+    fetch: Callable[[], Any], until: Callable[[Any], bool], within: float, what: str
+) -> Any:
+    """Call ``fetch()`` (a coroutine function) until ``until(value)``; returns the value."""
+    deadline = time.monotonic() + within
+    value = None
+    while time.monotonic() < deadline:
+        value = await fetch()
+        if until(value):
+            return value
+        await asyncio.sleep(0.5)
+    raise AssertionError(f"timed out after {within} s waiting for {what}; last: {value}")
+
+
+def agents_in(candidate: Candidate) -> list[str]:
+    """Identities of the interview agents in the candidate's room."""
+    return [i for i in candidate.agent_identities() if i.startswith("interview-agent")]

@@ -20,12 +20,12 @@ can be found or built.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import os
 import secrets
 import shutil
 import subprocess
-import sys
 import threading
 import time
 import wave
@@ -172,10 +172,8 @@ class TranscriptionEndpoint:
 
         def run() -> None:
             self._loop = asyncio.new_event_loop()
-            try:
+            with contextlib.suppress(RuntimeError):  # stopped
                 self._loop.run_until_complete(serve())
-            except RuntimeError:
-                pass  # stopped
 
         self._thread = threading.Thread(target=run, daemon=True, name="stt-endpoint")
         self._thread.start()
@@ -252,7 +250,7 @@ def start_worker(stack: Stack, env: dict[str, str], log: Path) -> subprocess.Pop
     """``voicehire agent dev`` with ``env``; returns once it registered with the server."""
     with log.open("ab") as out:
         process = subprocess.Popen(
-            voicehire_command("agent", "dev"),
+            voicehire_command("agent", os.environ.get("VH_E2E_WORKER_MODE", "dev")),
             env=env,
             cwd=stack.workdir,
             stdout=out,
@@ -295,7 +293,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     binary, reason = livekit_binary()
     if binary is None:
         pytest.skip(reason)
-    tmp = tmp_path_factory.mktemp("livekit-stack")
+    # Logs stay after the run (test-output/ is git-ignored), for reading when a test fails.
+    tmp = ROOT / "test-output" / "livekit"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
     api_port = free_port()
     api_url = f"http://127.0.0.1:{api_port}"
     lk_config = LiveKitServerConfig.random_ports(
@@ -340,5 +341,3 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         stop_process(stack.api)
         server.stop()
         stt.stop()
-        if os.environ.get("VH_KEEP_LIVEKIT_LOGS"):
-            print(f"livekit e2e logs in {tmp}", file=sys.stderr)

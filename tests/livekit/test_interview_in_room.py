@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from livekit.protocol.room import ListRoomsRequest
-from tests.livekit.candidate import Candidate, speech
+from tests.livekit.candidate import Candidate, agents_in, poll, speech
 
 SPOKEN = (
     "I am a backend engineer at Acme Payments. I build ledger services in Python and Go "
@@ -54,21 +53,6 @@ async def create_interview(stack: Any, name: str = "Ada Lovelace", **fields: Any
     )
     assert res.status_code == 201, res.text
     return res.json()
-
-
-async def poll(fetch: Any, until: Any, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    value = None
-    while time.monotonic() < deadline:
-        value = await fetch()
-        if until(value):
-            return value
-        await asyncio.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}; last: {value}")
-
-
-def agents_in(candidate: Candidate) -> list[str]:
-    return [i for i in candidate.agent_identities() if i.startswith("interview-agent")]
 
 
 async def interview_scenario(stack: Any, tmp: Path) -> Run:
