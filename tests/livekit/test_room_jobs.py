@@ -167,19 +167,15 @@ async def test_no_candidate_ends_the_job_after_the_session_timeout(stack: Any) -
 
 
 def job_processes(worker_pid: int) -> list[psutil.Process]:
-    """The worker's job processes (children of its forkserver, not the forkserver)."""
-    worker = psutil.Process(worker_pid)
-    found = []
-    for proc in worker.children(recursive=True):
+    """The worker's job processes: children of its multiprocessing forkserver."""
+    jobs = []
+    for child in psutil.Process(worker_pid).children():
         try:
-            cmd = " ".join(proc.cmdline())
+            if "forkserver" in " ".join(child.cmdline()):
+                jobs.extend(child.children())
         except psutil.Error:
             continue
-        if "forkserver" in cmd and "main(" in cmd:
-            continue  # the forkserver itself
-        if proc.parent() is not None and proc.parent().pid != worker_pid:
-            found.append(proc)
-    return found
+    return jobs
 
 
 async def test_worker_survives_a_crashing_job(stack: Any) -> None:
@@ -194,7 +190,9 @@ async def test_worker_survives_a_crashing_job(stack: Any) -> None:
         assert new, "could not find the job's process"
         for proc in new:
             os.kill(proc.pid, signal.SIGKILL)
+        said = len(cand.data)
         await cand.wait_for(lambda: not agents_in(cand), 60, "the crashed job's agent to go")
+        assert len(cand.data) <= said + 1, "the killed job went on talking"
     finally:
         await cand.leave()
     assert stack.worker.poll() is None, "the worker died with its job"
