@@ -22,6 +22,7 @@ BENCHMARKS: list[tuple[str, str, list[str]]] = [
     ("Voice latency", "benchmarks.bench_latency", ["--turns", "20"]),
     ("ASAG scoring", "benchmarks.bench_asag", ["--data", ASAG_DATA]),
     ("API load", "benchmarks.bench_api", []),
+    ("LiveKit server on loopback", "benchmarks.bench_livekit", []),
 ]
 
 

@@ -2,7 +2,9 @@
 
 The fake verifies each request's JWT signature and grants with livekit-api's verifier
 and records the decoded protobuf bodies, so these tests see exactly what a real server
-would receive.
+would receive. Rooms, dispatch, participants and deletion against the real server are
+in ``tests/livekit/``; these keep what a real server cannot be made to do (injected
+errors, an unreachable server) and the token and webhook signatures.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import json
 
 import pytest
 from livekit.api import AccessToken, TokenVerifier
-from livekit.protocol.models import ParticipantInfo
 
 from tests.fakes.livekit_server import FakeLiveKitServer
 from voicehire.interview.config import SessionConfig
@@ -51,48 +52,6 @@ async def gateway(fake):
 METADATA = SessionConfig(
     interview_id="iv1", candidate_id="c1", interview_role="Data Engineer", plan="full"
 ).to_metadata()
-
-
-async def test_create_room_sends_seed_metadata_with_room_create_grant(fake, gateway):
-    await gateway.create_room("interview-abc", METADATA)
-    [call] = fake.calls("CreateRoom")
-    assert call.body["name"] == "interview-abc"
-    assert json.loads(call.body["metadata"]) == METADATA
-    assert json.loads(call.body["metadata"])["sessionType"] == "ai_interview"
-    assert call.body["max_participants"] == 2
-    assert call.claims.video.room_create is True
-
-
-async def test_dispatch_is_explicit_by_agent_name_with_job_metadata(fake, gateway):
-    await gateway.create_room("interview-abc", METADATA)
-    dispatch_id = await gateway.dispatch_agent("interview-abc", METADATA)
-    assert dispatch_id.startswith("AD_")
-    [call] = fake.calls("CreateDispatch")
-    assert call.body["agent_name"] == "voicehire-interviewer"
-    assert call.body["room"] == "interview-abc"
-    assert json.loads(call.body["metadata"])["interviewId"] == "iv1"
-    assert call.claims.video.room_admin is True and call.claims.video.room == "interview-abc"
-
-
-async def test_list_participants_recognises_agent_by_identity_or_kind(fake, gateway):
-    await gateway.create_room("r1", METADATA)
-    fake.add_participant("r1", "candidate-c1")
-    fake.add_participant("r1", "interview-agent-7")
-    fake.add_participant("r1", "agent-AJ_x", kind=ParticipantInfo.Kind.AGENT)
-    people = await gateway.list_participants("r1")
-    assert [(p.identity, p.is_agent) for p in people] == [
-        ("candidate-c1", False),
-        ("interview-agent-7", True),
-        ("agent-AJ_x", True),
-    ]
-    assert await gateway.list_participants("no-such-room") == []
-
-
-async def test_delete_room_stops_the_room(fake, gateway):
-    await gateway.create_room("r1", METADATA)
-    assert await gateway.delete_room("r1") is True
-    assert "r1" not in fake.rooms
-    assert await gateway.delete_room("r1") is False  # already gone: not an error
 
 
 async def test_wrong_secret_is_rejected_by_server_and_reported(fake):

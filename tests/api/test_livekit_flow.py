@@ -1,4 +1,7 @@
-"""Interview creation, cancellation and webhooks with the fake LiveKit server behind the API."""
+"""Interview creation, cancellation and webhooks with the fake LiveKit server behind the API.
+
+The happy path (real room, dispatch, real signed webhooks) runs against the real server in
+``tests/livekit/``; these keep injected server errors and hand-made webhook edge cases."""
 
 from __future__ import annotations
 
@@ -24,29 +27,6 @@ async def _interview(client, candidate_id, **fields):
     )
     assert res.status_code == 201, res.text
     return res.json()
-
-
-async def test_create_interview_creates_room_dispatches_agent_and_issues_token(
-    lk_client, fake_livekit
-):
-    cand = await _candidate(lk_client)
-    created = await _interview(lk_client, cand["id"])
-    interview, join = created["interview"], created["join"]
-    room = interview["room_name"]
-
-    [create] = fake_livekit.calls("CreateRoom")
-    assert create.body["name"] == room
-    meta = json.loads(create.body["metadata"])
-    assert meta["sessionType"] == "ai_interview" and meta["interviewId"] == interview["id"]
-    [dispatch] = fake_livekit.calls("CreateDispatch")
-    assert dispatch.body["agent_name"] == "voicehire-interviewer"
-    assert json.loads(dispatch.body["metadata"]) == meta
-    assert interview["dispatch_id"].startswith("AD_")
-
-    claims = TokenVerifier(fake_livekit.api_key, fake_livekit.api_secret).verify(join["token"])
-    assert claims.video.room == room
-    assert claims.identity == f"candidate-{cand['id']}" == join["identity"]
-    assert join["livekit_url"].startswith("ws://127.0.0.1:")
 
 
 async def test_livekit_failure_gives_502_and_marks_interview_error(lk_client, fake_livekit):
@@ -93,56 +73,6 @@ def _webhook(fake, event: dict, secret: str | None = None) -> tuple[str, dict]:
 
 async def _status(client, iid):
     return (await client.get(f"/api/interviews/{iid}", headers=ADMIN)).json()
-
-
-async def test_webhooks_drive_the_lifecycle(lk_client, fake_livekit):
-    cand = await _candidate(lk_client)
-    iv = (await _interview(lk_client, cand["id"]))["interview"]
-    room, iid = iv["room_name"], iv["id"]
-
-    body, headers = _webhook(
-        fake_livekit,
-        {
-            "event": "participant_joined",
-            "room": {"name": room},
-            "participant": {"identity": "interview-agent-1", "kind": "AGENT"},
-        },
-    )
-    assert (
-        await lk_client.post("/webhooks/livekit", content=body, headers=headers)
-    ).status_code == 200
-    got = await _status(lk_client, iid)
-    assert got["status"] == "scheduled" and got["agent_joined_at"] is not None
-
-    body, headers = _webhook(
-        fake_livekit,
-        {
-            "event": "participant_joined",
-            "room": {"name": room},
-            "participant": {"identity": f"candidate-{cand['id']}"},
-        },
-    )
-    await lk_client.post("/webhooks/livekit", content=body, headers=headers)
-    got = await _status(lk_client, iid)
-    assert got["status"] == "in_progress" and got["started_at"] is not None
-
-    body, headers = _webhook(
-        fake_livekit,
-        {
-            "event": "participant_left",
-            "room": {"name": room},
-            "participant": {"identity": f"candidate-{cand['id']}"},
-        },
-    )
-    await lk_client.post("/webhooks/livekit", content=body, headers=headers)
-    got = await _status(lk_client, iid)
-    assert got["status"] == "completed" and got["end_reason"] == "candidate_left"
-
-    # A late room_finished changes nothing once the interview has ended.
-    body, headers = _webhook(fake_livekit, {"event": "room_finished", "room": {"name": room}})
-    res = await lk_client.post("/webhooks/livekit", content=body, headers=headers)
-    assert res.status_code == 200
-    assert (await _status(lk_client, iid))["end_reason"] == "candidate_left"
 
 
 async def test_room_finished_before_anyone_joined_cancels(lk_client, fake_livekit):

@@ -95,6 +95,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     binary, reason = livekit_binary()
     for item in ours:
         item.add_marker(pytest.mark.livekit_server)
+        # The first test of a module also starts the stack and records its scenario.
+        item.add_marker(pytest.mark.timeout(300))
         if binary is None:
             item.add_marker(pytest.mark.skip(reason=reason))
 

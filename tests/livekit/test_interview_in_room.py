@@ -33,6 +33,7 @@ class Run:
     interview: dict[str, Any]
     join: dict[str, Any]
     room_metadata: dict[str, Any] = field(default_factory=dict)
+    max_participants: int = 0
     candidate: Candidate | None = None
     agent_identity: str = ""
     agent_status: dict[str, Any] = field(default_factory=dict)
@@ -63,6 +64,7 @@ async def interview_scenario(stack: Any, tmp: Path) -> Run:
         rooms = (await lk.room.list_rooms(ListRoomsRequest(names=[room]))).rooms
     assert len(rooms) == 1, f"room {room} was not created on the server"
     run.room_metadata = json.loads(rooms[0].metadata)
+    run.max_participants = rooms[0].max_participants
 
     cand = run.candidate = Candidate(run.join["livekit_url"], run.join["token"])
     await cand.join()
@@ -171,6 +173,7 @@ def test_api_creates_the_room_with_seed_metadata_and_dispatches_the_worker(run: 
     assert run.room_metadata["sessionType"] == "ai_interview"
     assert run.room_metadata["interviewId"] == run.interview["id"]
     assert run.room_metadata["candidateName"] == "Ada Lovelace"
+    assert run.max_participants == 2  # the candidate and the agent
     assert run.interview["dispatch_id"].startswith("AD_")
     assert run.agent_identity.startswith("interview-agent")
 
