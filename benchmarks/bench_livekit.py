@@ -196,11 +196,22 @@ async def _level(
 ) -> dict[str, Any]:
     worker_pid = stack["worker"].pid
     deadline = time.monotonic() + budget
-    cpu0, wall0 = _cpu_seconds(_tree(worker_pid)), time.monotonic()
+    wall0 = time.monotonic()
     peak_rss: list[float] = []
+    # CPU seconds per process, sampled each second: job processes exit with their room, so
+    # the tree's total at the end would miss them.
+    cpu_first: dict[int, float] = {}
+    cpu_last: dict[int, float] = {}
+
+    def sample_cpu() -> None:
+        for p in _tree(worker_pid):
+            used = _cpu_seconds([p])
+            cpu_first.setdefault(p.pid, used if not cpu_last else 0.0)
+            cpu_last[p.pid] = used
 
     async def sample_rss() -> None:
         while True:
+            sample_cpu()
             rss = _job_rss_mb(worker_pid)
             if len(rss) >= len(peak_rss):
                 peak_rss[:] = rss
@@ -210,9 +221,11 @@ async def _level(
     results = await asyncio.gather(
         *(_candidate_room(stack, plan, turns, answer, deadline) for _ in range(rooms))
     )
-    # CPU while the rooms ran (the tree's processes that still exist)
-    cpu = (_cpu_seconds(_tree(worker_pid)) - cpu0) / max(time.monotonic() - wall0, 1e-6)
+    sample_cpu()
     sampler.cancel()
+    # Processes first seen mid-level count from zero (they started during the level).
+    cpu_used = sum(cpu_last[pid] - cpu_first.get(pid, 0.0) for pid in cpu_last)
+    cpu = cpu_used / max(time.monotonic() - wall0, 1e-6)
     latencies = [t for r in results for t in r.turns]
     joins = [r.join_to_audio for r in results if r.join_to_audio is not None]
     return {
