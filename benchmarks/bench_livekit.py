@@ -106,7 +106,7 @@ class RoomResult:
 async def _candidate_room(
     stack: dict[str, Any], plan: Path, turns: int, answer: np.ndarray, deadline: float
 ) -> RoomResult:
-    from tests.livekit.candidate import RATE, Candidate
+    from tests.livekit_server.candidate import RATE, Candidate
 
     cfg: LiveKitServerConfig = stack["config"]
     room = f"bench-{secrets.token_hex(5)}"
@@ -243,7 +243,7 @@ async def _level(
 
 
 def _start(workdir: Path) -> dict[str, Any]:
-    from tests.livekit.conftest import TranscriptionEndpoint, _base_env
+    from tests.livekit_server.conftest import TranscriptionEndpoint, _base_env
 
     binary = find_livekit_server()
     if binary is None:
@@ -330,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("espeak-ng") is None:
         print("skipped: espeak-ng is not installed")
         return 0
-    from tests.livekit.candidate import speech
+    from tests.livekit_server.candidate import speech
 
     workdir = Path(tempfile.mkdtemp(prefix="vh-bench-livekit-"))
     answer = speech(ANSWER, workdir)

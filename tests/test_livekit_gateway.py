@@ -3,7 +3,7 @@
 The fake verifies each request's JWT signature and grants with livekit-api's verifier
 and records the decoded protobuf bodies, so these tests see exactly what a real server
 would receive. Rooms, dispatch, participants and deletion against the real server are
-in ``tests/livekit/``; these keep what a real server cannot be made to do (injected
+in ``tests/livekit_server/``; these keep what a real server cannot be made to do (injected
 errors, an unreachable server) and the token and webhook signatures.
 """
 

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,7 +127,7 @@ def make_join_token(
                 ]
             )
         )
-    return token.to_jwt()
+    return str(token.to_jwt())
 
 
 def _enum_name(enum: Any, value: int) -> str:
@@ -191,7 +192,9 @@ class LiveKitGateway:
                     )
         return self._api
 
-    async def _call(self, what: str, room: str, coro_fn) -> Any:
+    async def _call(
+        self, what: str, room: str, coro_fn: Callable[[api.LiveKitAPI], Awaitable[Any]]
+    ) -> Any:
         client = await self._client()
         try:
             return await coro_fn(client)
@@ -235,7 +238,7 @@ class LiveKitGateway:
             "agent dispatched",
             extra={"room": room, "agent_name": self.agent_name, "dispatch_id": dispatch.id},
         )
-        return dispatch.id
+        return str(dispatch.id)
 
     def candidate_token(
         self,

@@ -1,7 +1,7 @@
 """Interview creation, cancellation and webhooks with the fake LiveKit server behind the API.
 
 The happy path (real room, dispatch, real signed webhooks) runs against the real server in
-``tests/livekit/``; these keep injected server errors and hand-made webhook edge cases."""
+``tests/livekit_server/``; these keep injected server errors and hand-made webhook edge cases."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import psutil
-from tests.livekit.conftest import _base_env, livekit_binary
+from tests.livekit_server.conftest import _base_env, livekit_binary
 
 from voicehire.devstack import voicehire_command
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from tests.livekit.candidate import RATE, speech
+from tests.livekit_server.candidate import RATE, speech
 from tests.web.conftest import CHROMIUM_ARGS, SCREENSHOTS, _skip_reason
 
 SPOKEN = "I am a data engineer and I build streaming pipelines with Spark and Kafka."

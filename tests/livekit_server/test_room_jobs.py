@@ -20,8 +20,8 @@ import pytest
 from livekit.api import AccessToken
 from livekit.protocol.agent_dispatch import CreateAgentDispatchRequest
 from livekit.protocol.room import CreateRoomRequest, ListParticipantsRequest, ListRoomsRequest
-from tests.livekit.candidate import Candidate, agents_in, poll, speech
-from tests.livekit.conftest import SESSION_TIMEOUT
+from tests.livekit_server.candidate import Candidate, agents_in, poll, speech
+from tests.livekit_server.conftest import SESSION_TIMEOUT
 
 from voicehire.livekit_gateway import make_join_token
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from livekit.protocol.room import ListRoomsRequest
-from tests.livekit.candidate import Candidate, agents_in, poll, speech
+from tests.livekit_server.candidate import Candidate, agents_in, poll, speech
 
 SPOKEN = (
     "I am a backend engineer at Acme Payments. I build ledger services in Python and Go "

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
 from livekit import rtc
+
 from voicehire.agent.audio_io import read_wav
 from voicehire.agent.espeak_tts import espeak_path
 

@@ -89,7 +89,7 @@ def livekit_binary() -> tuple[Path | None, str]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    ours = [i for i in items if "/tests/livekit/" in str(i.fspath).replace(os.sep, "/")]
+    ours = [i for i in items if "/tests/livekit_server/" in str(i.fspath).replace(os.sep, "/")]
     if not ours:
         return
     binary, reason = livekit_binary()
