@@ -132,7 +132,7 @@ def make_join_token(
 
 def _enum_name(enum: Any, value: int) -> str:
     try:
-        return enum.Name(value)
+        return str(enum.Name(value))
     except ValueError:
         return ""
 
