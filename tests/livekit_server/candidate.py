@@ -146,7 +146,10 @@ class Candidate:
 
     def _on_text_stream(self, reader: rtc.TextStreamReader, sender: str) -> None:
         async def read() -> None:
-            text = await reader.read_all()
+            try:
+                text = await reader.read_all()
+            except rtc.StreamError:  # the room closed mid-stream
+                return
             self.text_streams.append((reader.info.topic, sender, text))
             self._changed.set()
 
