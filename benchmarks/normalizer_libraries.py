@@ -16,11 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-import dateparser  # noqa: E402
-from text_to_num import alpha2digit  # noqa: E402
+import dateparser
+from tests.interview import test_normalizers as t
+from text_to_num import alpha2digit
 
-from tests.interview import test_normalizers as t  # noqa: E402
-from voicehire.interview.normalizers import DateRange, NormalizedValue, parse_number  # noqa: E402
+from voicehire.interview.normalizers import DateRange, NormalizedValue, parse_number
 
 TODAY = t.TODAY
 
