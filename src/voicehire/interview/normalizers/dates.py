@@ -162,8 +162,8 @@ def _parse_date(text: str, today: date, direction: str) -> tuple[date | DateRang
             base = _add_months(today, 1) if m.group(3) == "month" else date(today.year + 1, 1, 1)
         if m.group(3) == "month":
             last = calendar.monthrange(base.year, base.month)[1]
-            day = last if m.group(1) in ("end", "close") else 1
-            return date(base.year, base.month, day), None
+            edge = last if m.group(1) in ("end", "close") else 1
+            return date(base.year, base.month, edge), None
         return (
             date(base.year, 12, 31) if m.group(1) in ("end", "close") else date(base.year, 1, 1)
         ), None
@@ -226,10 +226,9 @@ def _parse_date(text: str, today: date, direction: str) -> tuple[date | DateRang
     if re.search(r"\bthis week\b", text):
         start = today - timedelta(days=today.weekday())
         return DateRange(start, start + timedelta(days=6), "week"), None
-    if month_idx is None and re.search(r"\b(next|last|this) month\b", text):
-        offset = {"next": 1, "last": -1, "this": 0}[
-            re.search(r"\b(next|last|this) month\b", text).group(1)
-        ]  # type: ignore[union-attr]
+    which_month = re.search(r"\b(next|last|this) month\b", text)
+    if month_idx is None and which_month:
+        offset = {"next": 1, "last": -1, "this": 0}[which_month.group(1)]
         d = _add_months(today, offset)
         return _month_range(d.year, d.month), None
 
@@ -313,10 +312,10 @@ def _parse_date(text: str, today: date, direction: str) -> tuple[date | DateRang
 
     m = re.search(r"\b(\d{4}) - (\d{1,2}) - (\d{1,2})\b", text)
     if m:
-        y, mo, d = (int(g) for g in m.groups())
+        y, mo, dom = (int(g) for g in m.groups())
         if not 1 <= mo <= 12:
             raise _DateError("That month doesn't exist; which date did you mean?")
-        return _checked_date(y, mo, d), None
+        return _checked_date(y, mo, dom), None
 
     # a year alone: "2019", "twenty nineteen", "next year"
     spans = [s for s in parse_numbers(tokens) if s.value == int(s.value)]

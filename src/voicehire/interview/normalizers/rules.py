@@ -3,6 +3,7 @@ corrections, range policy and limits, and the messages that re-ask."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from voicehire.interview.fields import FieldSpec
@@ -95,7 +96,7 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def range_check(spec: FieldSpec, values: list[float], raw: str, shown: str) -> Invalid | None:
+def range_check(spec: FieldSpec, values: Sequence[float], raw: str, shown: str) -> Invalid | None:
     shown = _cap(shown)
     for v in values:
         if spec.min_value is not None and v < spec.min_value:
