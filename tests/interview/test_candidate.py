@@ -92,3 +92,15 @@ def test_wrong_shapes_are_refused_naming_the_field():
         CandidateRecord.model_validate({"name": "A", "missing_required": "salary"})
     with pytest.raises(ValidationError, match="extracted_data"):
         CandidateRecord.model_validate({"name": "A", "extracted_data": ["x"]})
+
+
+def test_a_record_from_another_system_never_fails_the_call():
+    record, problems = CandidateRecord.lenient(
+        {"name": "Di", "missing_required": "salary", "extracted_data": ["x"], "notes": "ok"}
+    )
+    assert (record.display_name, record.notes, record.missing_required) == ("Di", "ok", [])
+    assert sorted(p.split("=")[0] for p in problems) == [
+        "candidate record: extracted_data",
+        "candidate record: missing_required",
+    ]
+    assert CandidateRecord.lenient({"name": "Ed"}) == (CandidateRecord(name="Ed"), [])

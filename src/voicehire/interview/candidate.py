@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from voicehire.interview.briefing import BriefingData
 from voicehire.interview.fields import FieldRegistry, canonical_name, load_field_specs
@@ -113,6 +113,22 @@ class CandidateRecord(BaseModel):
         if isinstance(v, list):
             return [str(f) for f in v]
         return v
+
+    @classmethod
+    def lenient(cls, doc: Mapping[str, Any]) -> tuple[CandidateRecord, list[str]]:
+        """Read a record another system sent without ever failing: a key with the wrong
+        shape is dropped, with a problem naming it; the rest is kept."""
+        data = dict(doc)
+        problems: list[str] = []
+        while True:
+            try:
+                return cls.model_validate(data), problems
+            except ValidationError as exc:
+                bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"]} & set(data)
+                if not bad:  # not a mapping of keys at all: nothing to keep
+                    return cls(), [*problems, f"candidate record unusable ({exc})"]
+                for key in sorted(bad):
+                    problems.append(f"candidate record: {key}={data.pop(key)!r} is invalid")
 
     @property
     def display_name(self) -> str | None:

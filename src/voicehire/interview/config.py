@@ -177,7 +177,8 @@ class CallMetadata(BaseModel):
     ) -> CandidateRecord:
         """The candidate this metadata describes: ``candidate`` (a record), completed by
         ``missing_required``, ``notes``, ``resumeSummary`` and the session's candidate id
-        and name where the record lacks them."""
+        and name where the record lacks them. A key of the wrong shape in ``candidate`` is
+        left out (metadata never crashes a job)."""
         record: dict[str, Any] = dict(self.candidate or {})
         for key, value in (
             ("id", candidate_id),
@@ -188,7 +189,7 @@ class CallMetadata(BaseModel):
         ):
             if value is not None:
                 record.setdefault(key, value)
-        return CandidateRecord.model_validate(record)
+        return CandidateRecord.lenient(record)[0]
 
 
 CALL_FIELDS: tuple[str, ...] = tuple(CallMetadata.model_fields)
