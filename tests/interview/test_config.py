@@ -170,6 +170,7 @@ def test_the_strict_model_reads_a_document_in_any_spelling():
         "Kim",
         "Lee",
     )
+    assert c.extra == {"user_name": "Lee"}  # as sent
     with pytest.raises(ValueError, match="must be one of"):
         SessionConfig.model_validate({"sessionType": "sales_call"})
     # metadata may ask for 10 s to 6 h; code (a test, the CLI) may set any positive length

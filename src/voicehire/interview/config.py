@@ -265,7 +265,8 @@ class SessionMetadata(CallMetadata):
                 out[name] = given.pop(key)
                 written = any(k in extra for k in spellings)
                 if name in CALL_FIELDS and out[name] is not None and not written:
-                    extra[spellings[0]] = _jsonable(out[name])
+                    # as sent; a Python keyword is written in the metadata's own spelling
+                    extra[spellings[0] if key == name else key] = _jsonable(out[name])
                 continue
             key = next((k for k in spellings if k in extra), None)
             if key is None:
