@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from voicehire.interview.transcript import (
+    AskedQuestion,
     FullTranscript,
     SessionInfo,
     StageDocument,
@@ -133,3 +134,14 @@ def test_a_document_that_is_not_a_transcript_is_refused_with_the_field_named():
     assert "sessionInfo" in str(exc.value)
     with pytest.raises(ValidationError, match="role must be 'agent' or 'candidate'"):
         Utterance(role="recruiter", message="x")
+
+
+def test_positional_construction_as_before_the_models():
+    u = Utterance("candidate", "c", "Ada", "Hi", 5, "greeting", "q1", "speech")
+    assert (u.role, u.participant_name, u.question_id, u.is_ai) == ("candidate", "Ada", "q1", False)
+    q = AskedQuestion("q1", "Why?", 7)
+    assert q.to_json() == {"id": "q1", "text": "Why?", "askedAt": 7}
+    with pytest.raises(TypeError, match="at most 3 positional"):
+        AskedQuestion("q1", "Why?", 7, 8)
+    with pytest.raises(TypeError, match="'id' twice"):
+        AskedQuestion("q1", id="q2", text="x", asked_at=1)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -45,6 +45,21 @@ class TranscriptModel(BaseModel):
         json_schema_serialization_defaults_required=True,
     )
 
+    # Fields that may be given by position, in order (the models were dataclasses once).
+    positional: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, /, *args: Any, **data: Any) -> None:
+        if len(args) > len(self.positional):
+            raise TypeError(
+                f"{type(self).__name__} takes at most {len(self.positional)} positional "
+                f"arguments ({', '.join(self.positional) or 'none'}), {len(args)} given"
+            )
+        for name, value in zip(self.positional, args, strict=False):
+            if name in data:
+                raise TypeError(f"{type(self).__name__} got {name!r} twice")
+            data[name] = value
+        super().__init__(**data)
+
     def to_json(self) -> dict[str, Any]:
         """The document as stored (camelCase, seed 000 key order)."""
         return self.model_dump(mode="json", by_alias=True)
@@ -57,6 +72,17 @@ def _seconds_between(start: int, end: int | None) -> float:
 class Utterance(TranscriptModel):
     """One line of the conversation: a ``transcription`` data message (seed 000) plus the
     stage, the question it belongs to and what kind of line it is."""
+
+    positional = (
+        "role",
+        "participant_id",
+        "participant_name",
+        "message",
+        "timestamp",
+        "stage",
+        "question_id",
+        "kind",
+    )
 
     type: Literal["transcription"] = "transcription"
     participant_id: str = ""
@@ -93,6 +119,8 @@ class Utterance(TranscriptModel):
 
 
 class AskedQuestion(TranscriptModel):
+    positional = ("id", "text", "asked_at")
+
     id: str
     text: str
     asked_at: int

@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from voicehire.interview.briefing import BriefingData
-from voicehire.interview.candidate import STATUS_KEY, CandidateRecord
+from voicehire.interview.candidate import STATUS_KEY, CandidateRecord, FieldStatus
 from voicehire.interview.fields import FieldRegistry, load_field_specs
 from voicehire.interview.gap_filling import FieldUpdate, GapFillingResult
 
@@ -88,10 +88,7 @@ def field_registry(extra_paths: Iterable[Path] = (), extra_specs: Any = None) ->
 
 
 def status_entry(update: FieldUpdate) -> dict[str, Any]:
-    entry = update.to_json()
-    entry.pop("field")
-    entry["updated_at"] = int(time.time() * 1000)
-    return entry
+    return FieldStatus.of(update, int(time.time() * 1000)).model_dump(mode="json")
 
 
 class FieldPatcher:
