@@ -80,4 +80,36 @@ def test_session_metadata_schema_lists_the_seed_keys(schemas):
     assert "extra" not in doc["properties"] and doc["additionalProperties"] is True
     validator = jsonschema_rs.Draft202012Validator(doc)
     validator.validate({"sessionType": "ai_interview", "maxDuration": 1800, "anyOtherKey": 1})
-    assert not validator.is_valid({"sessionType": "sales_call"})
+    assert not validator.is_valid({"sessionType": "ai_interview", "maxDuration": "long"})
+
+
+def test_wire_messages_as_published_match_the_message_schemas(schemas):
+    from voicehire.interview.messages import (
+        AnswerFrame,
+        DataFrame,
+        InterviewEndedMessage,
+        StageMessage,
+        TurnFrame,
+    )
+    from voicehire.interview.transcript import Utterance
+
+    data = jsonschema_rs.Draft202012Validator(schemas["data-message"])
+    line = Utterance("agent", "agent", "Alex", "Hello", 5, "greeting", None, "speech")
+    data.validate(line.to_json())  # a transcript line is a transcription message
+    ended = InterviewEndedMessage(reason="completed", timestamp=9).to_wire()
+    assert "mode" not in ended
+    data.validate(ended)
+    assert not data.is_valid({"reason": "completed", "timestamp": 9})  # no type
+    assert not data.is_valid({"type": "stage", "stage": "greeting"})  # fields missing
+    server = jsonschema_rs.Draft202012Validator(schemas["server-frame"])
+    stage = StageMessage(stage="greeting", title="Greeting", index=0, total=4, timestamp=1)
+    server.validate(DataFrame(seq=1, topic="transcription", message=stage).to_wire())
+    server.validate(TurnFrame().to_wire())
+    # the generated types can rely on every non-null field being present
+    assert "type" in schemas["data-message"]["$defs"]["StageMessage"]["required"]
+    browser = jsonschema_rs.Draft202012Validator(schemas["browser-frame"])
+    browser.validate(AnswerFrame(text="I led the ledger rewrite").to_wire())
+    assert not browser.is_valid({"type": "answer", "text": "x" * 5000})
+    control = jsonschema_rs.Draft202012Validator(schemas["control-message"])
+    control.validate({"type": "end_interview", "data": {"reason": "manual"}})
+    assert not control.is_valid({"type": "reboot"})

@@ -18,10 +18,11 @@ writes back what was read.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     AliasChoices,
@@ -39,8 +40,19 @@ from pydantic_core import PydanticUndefined
 
 from voicehire.interview.candidate import CandidateRecord
 
-SessionType = Literal["ai_interview", "gap_filling", "briefing"]
-SESSION_TYPES: tuple[SessionType, ...] = ("ai_interview", "gap_filling", "briefing")
+# The session types metadata may name: the built-in ones, plus any the agent's mode
+# registry adds (``register_session_type``).
+SessionType = str
+SESSION_TYPES: tuple[str, ...] = ("ai_interview", "gap_filling", "briefing")
+_session_types: list[str] = list(SESSION_TYPES)
+
+
+def register_session_type(name: str) -> None:
+    """Accept ``name`` as a ``sessionType`` (the agent registers each mode it runs)."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", name):
+        raise ValueError(f"session type {name!r} must be a lower-case identifier")
+    if name not in _session_types:
+        _session_types.append(name)
 
 
 # --- field checks (their messages are the problems a job logs) --------------------------------
@@ -85,10 +97,10 @@ def _as_lower_text(v: Any) -> str:
     return _as_text(v).lower()
 
 
-def _as_session_type(v: Any) -> Any:
-    if v not in SESSION_TYPES:
-        raise ValueError(f"must be one of {', '.join(SESSION_TYPES)}")
-    return v
+def _as_session_type(v: Any) -> str:
+    if v not in _session_types:
+        raise ValueError(f"must be one of {', '.join(_session_types)}")
+    return str(v)
 
 
 def _as_positive_seconds(v: Any) -> float:
@@ -461,4 +473,5 @@ __all__ = [
     "SessionMetadata",
     "SessionType",
     "parse_session_config",
+    "register_session_type",
 ]

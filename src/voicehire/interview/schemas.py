@@ -21,6 +21,8 @@ from pydantic import TypeAdapter
 
 from voicehire.interview.candidate import CandidateRecord
 from voicehire.interview.config import SessionMetadata
+from voicehire.interview.messages import BrowserFrame, ControlMessage, DataMessage, ServerFrame
+from voicehire.interview.outcome import SessionOutcome
 from voicehire.interview.transcript import FullTranscript, StageDocument, Utterance
 
 Mode = Literal["validation", "serialization"]
@@ -36,10 +38,35 @@ class Contract:
     def schema(self) -> dict[str, Any]:
         doc = TypeAdapter(self.type).json_schema(mode=self.mode, by_alias=True)
         doc.setdefault("title", self.title)
+        if self.mode == "serialization":
+            for obj in [doc, *doc.get("$defs", {}).values()]:
+                _written_fields_required(obj)
         return {"$schema": "https://json-schema.org/draft/2020-12/schema", **doc}
 
 
+def _nullable(prop: dict[str, Any]) -> bool:
+    options = prop.get("anyOf", [prop])
+    return not prop or any(o.get("type") == "null" for o in options)  # {} is any value
+
+
+def _written_fields_required(obj: dict[str, Any]) -> None:
+    """A written document always holds a field that can't be null (a field with a default
+    is written too), so the generated types need not mark it optional; a nullable one may
+    be left out (``exclude_none``)."""
+    props = obj.get("properties")
+    if not isinstance(props, dict):
+        return
+    required = list(obj.get("required", []))
+    required += [k for k, v in props.items() if k not in required and not _nullable(v)]
+    obj["required"] = required
+
+
 CONTRACTS: tuple[Contract, ...] = (
+    Contract("data-message", "DataMessage", DataMessage, "serialization"),
+    Contract("control-message", "ControlMessage", ControlMessage, "validation"),
+    Contract("server-frame", "ServerFrame", ServerFrame, "serialization"),
+    Contract("browser-frame", "BrowserFrame", BrowserFrame, "validation"),
+    Contract("session-outcome", "SessionOutcome", SessionOutcome, "serialization"),
     Contract("session-metadata", "SessionMetadata", SessionMetadata, "validation"),
     Contract("full-transcript", "FullTranscript", FullTranscript, "serialization"),
     Contract("stage-transcript", "StageDocument", StageDocument, "serialization"),
