@@ -5,7 +5,8 @@ field; the documents the agent writes (the evaluation, the transcript, a call's 
 are served to the page with markup in every string and every competency key, as a
 compromised agent token or a bad import could store them. The pages must show each
 payload literally, run none of it, and grow no element or event-handler attribute
-from it (an attribute breakout through aria-label included)."""
+from it (an attribute breakout through aria-label included). The pages run under the
+strict CSP of test_e2e_csp, so a style attribute from a template would show up too."""
 
 from __future__ import annotations
 
@@ -15,7 +16,14 @@ from typing import Any
 
 from playwright.sync_api import Page, Route, expect
 
-from tests.web.conftest import ADMIN_TOKEN, launch
+from tests.web.conftest import (
+    ADMIN_TOKEN,
+    CSP_WATCH,
+    FULFILLED_PAGE_ARGS,
+    csp_violations,
+    launch,
+    open_with_policy,
+)
 
 # Counts what ran: an injected handler or script would push its tag here.
 INIT = "window.pwned = []; window.addEventListener('error', () => {});"
@@ -155,6 +163,7 @@ def assert_inert(page: Page, payloads: dict[str, str], where: str) -> None:
         }"""
     )
     assert grown == [], f"{where}: markup or handlers from data: {grown}"
+    assert csp_violations(page) == [], f"{where}: the page broke its CSP"
     text = page.locator("body").inner_text()
     for name, value in payloads.items():
         assert value in text, f"{where}: {name} is not shown as text"
@@ -226,10 +235,10 @@ def test_dashboard_and_candidate_page_show_hostile_strings_as_text(
         json={"candidate_id": candidate["id"], "job_id": job["id"], "mode": "gap_filling"},
     )
 
-    ctx = launch(playwright_driver, tmp_path / "profile")
+    ctx = launch(playwright_driver, tmp_path / "profile", FULFILLED_PAGE_ARGS)
     try:
         page = ctx.new_page()
-        page.add_init_script(INIT)
+        page.add_init_script(INIT + CSP_WATCH)
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.add_init_script(
@@ -258,7 +267,7 @@ def test_dashboard_and_candidate_page_show_hostile_strings_as_text(
         )
 
         # The list: names and job titles (also inside each row's aria-label).
-        page.goto(f"{live_server.url}/app#/interviews")
+        open_with_policy(page, f"{live_server.url}/app#/interviews")
         row = page.locator(f'tr[data-id="{interview_id}"]')
         expect(row).to_be_visible()
         assert row.get_attribute("aria-label") == f"Open interview with {h['candidate_name']}"
@@ -297,7 +306,7 @@ def test_dashboard_and_candidate_page_show_hostile_strings_as_text(
         )
 
         # The candidate's page greets them by the stored name and shows the job title.
-        page.goto(created["join"]["join_url"])
+        open_with_policy(page, created["join"]["join_url"])
         expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
         assert_inert(page, {"candidate_name": h["candidate_name"]}, "candidate page")
         assert h["job_title"] in page.locator("#header-role").inner_text()

@@ -5,7 +5,7 @@ import { Microphone } from "./audio";
 import { parseJoinInfo, type JoinInfo } from "./join-info";
 import type { DataMessage } from "./messages";
 import { LiveKitTransport, LocalTransport, type Status, type Transport, type TransportEvents } from "./transports";
-import { byId, classMap, html, mount, nothing, styleMap, type TemplateResult } from "./view";
+import { byId, classMap, css, html, mount, nothing, type TemplateResult } from "./view";
 
 declare global {
   interface Window {
@@ -239,7 +239,7 @@ function interview(join: JoinInfo): void {
             aria-valuenow=${idx}
             id="progress"
           >
-            <span id="progress-fill" style=${styleMap({ width: `${count ? Math.round((idx / count) * 100) : 0}%` })}></span>
+            <span id="progress-fill" ${css({ width: `${count ? Math.round((idx / count) * 100) : 0}%` })}></span>
           </div>
           <ol class="stagelist" id="stagelist">
             ${join.stages.map((st, i) => {

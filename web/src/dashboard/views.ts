@@ -4,7 +4,7 @@ import type { Candidate, Interview } from "../api";
 import { badgeClass, fmtDate, fmtScore, label, modeLabel, scorePercent } from "../format";
 import type { AnswerScore, EvaluationResult } from "../generated/results";
 import { str } from "../json";
-import { html, nothing, styleMap, type TemplateResult } from "../view";
+import { css, html, nothing, type TemplateResult } from "../view";
 import { evidenceQuotes, type CallField, type CallResult } from "./results";
 import type { StageView } from "./transcripts";
 
@@ -139,7 +139,7 @@ export function evaluationView(r: EvaluationResult, on: ReportHandlers): Templat
             ? comp.map(
                 ([k, v]) =>
                   html`<div class="bar">
-                    <span>${label(k)}</span><span class="track"><span class="fill" style=${styleMap({ width: `${scorePercent(v)}%` })}></span></span
+                    <span>${label(k)}</span><span class="track"><span class="fill" ${css({ width: `${scorePercent(v)}%` })}></span></span
                     ><span class="val">${fmtScore(v)}</span>
                   </div>`,
               )
