@@ -4,10 +4,22 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 const NO_HTML_SINKS = [
-  { selector: "AssignmentExpression[left.property.name=/^(innerHTML|outerHTML)$/]", message: "Render with lit-html (src/view.ts); HTML strings are never written to the DOM." },
-  { selector: "CallExpression[callee.property.name=/^(insertAdjacentHTML|createContextualFragment|write|writeln)$/]", message: "Render with lit-html (src/view.ts); HTML strings are never written to the DOM." },
-  { selector: "CallExpression[callee.name=/^(eval|Function)$/], NewExpression[callee.name='Function']", message: "No eval: the pages run under a CSP without 'unsafe-eval'." },
-  { selector: "CallExpression[callee.property.name='setAttribute'][arguments.0.value=/^(on|style$|srcdoc$)/]", message: "No event-handler, style or srcdoc attributes (CSP, and they are code)." },
+  {
+    selector: "AssignmentExpression[left.property.name=/^(innerHTML|outerHTML)$/]",
+    message: "Render with lit-html (src/view.ts); HTML strings are never written to the DOM.",
+  },
+  {
+    selector: "CallExpression[callee.property.name=/^(insertAdjacentHTML|createContextualFragment|write|writeln)$/]",
+    message: "Render with lit-html (src/view.ts); HTML strings are never written to the DOM.",
+  },
+  {
+    selector: "CallExpression[callee.name=/^(eval|Function)$/], NewExpression[callee.name='Function']",
+    message: "No eval: the pages run under a CSP without 'unsafe-eval'.",
+  },
+  {
+    selector: "CallExpression[callee.property.name='setAttribute'][arguments.0.value=/^(on|style$|srcdoc$)/]",
+    message: "No event-handler, style or srcdoc attributes (CSP, and they are code).",
+  },
 ];
 
 export default tseslint.config(
@@ -24,7 +36,10 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["lit-html/directives/unsafe-*", "lit/directives/unsafe-*"], message: "unsafe-html/unsafe-svg would render strings as markup." },
+            {
+              group: ["lit-html/directives/unsafe-*", "lit/directives/unsafe-*"],
+              message: "unsafe-html/unsafe-svg would render strings as markup.",
+            },
             { group: ["lit-html/static*", "lit/static-html*"], message: "Static (unescaped) templates are not used." },
           ],
         },

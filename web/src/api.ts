@@ -61,9 +61,7 @@ export function createApi(options: ApiOptions = {}) {
 export type Api = ReturnType<typeof createApi>;
 
 /** The data of an openapi-fetch result, or an ApiError with the server's message. */
-export async function unwrap<T>(
-  pending: Promise<{ data?: T; error?: unknown; response: Response }>,
-): Promise<T> {
+export async function unwrap<T>(pending: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await pending;
   if (!response.ok || data === undefined) {
     throw new ApiError(response.status, errorMessage(response.status, response.statusText, error), error);

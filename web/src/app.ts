@@ -83,7 +83,14 @@ async function copy(text: string, input: HTMLInputElement | null): Promise<void>
 
 function inviteBox(link: string, ariaLabel = "Invite link"): TemplateResult {
   return html`<input type="text" readonly id="invite-link" .value=${link} aria-label=${ariaLabel} />
-    <button class="btn secondary" type="button" id="copy-link" @click=${(ev: Event) => copy(link, (ev.target as HTMLElement).parentElement?.querySelector("input") ?? null)}>Copy invite link</button>`;
+    <button
+      class="btn secondary"
+      type="button"
+      id="copy-link"
+      @click=${(ev: Event) => copy(link, (ev.target as HTMLElement).parentElement?.querySelector("input") ?? null)}
+    >
+      Copy invite link
+    </button>`;
 }
 
 // --- sign-in ----------------------------------------------------------------------------
@@ -103,9 +110,7 @@ function login(problem?: string): void {
     const value = byId("admin-token", HTMLInputElement).value.trim();
     try {
       // A client of its own: a wrong token here is an answer, not an expired session.
-      await unwrap(
-        createApi().GET("/api/interviews", { params: { query: { limit: 1 } }, headers: { Authorization: `Bearer ${value}` } }),
-      );
+      await unwrap(createApi().GET("/api/interviews", { params: { query: { limit: 1 } }, headers: { Authorization: `Bearer ${value}` } }));
     } catch (err) {
       login(err instanceof ApiError && err.status === 401 ? "That admin token is not valid." : message(err));
       return;
@@ -175,8 +180,14 @@ function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T
 
 async function list(isCurrent: () => boolean): Promise<void> {
   const params = new URLSearchParams(location.hash.split("?")[1] ?? "");
-  const status = oneOf<Status>(params.get("status"), STATUSES.filter((s): s is Status => s !== ""));
-  const mode = oneOf<Mode>(params.get("mode"), MODES.map(([m]) => m).filter((m): m is Mode => m !== ""));
+  const status = oneOf<Status>(
+    params.get("status"),
+    STATUSES.filter((s): s is Status => s !== ""),
+  );
+  const mode = oneOf<Mode>(
+    params.get("mode"),
+    MODES.map(([m]) => m).filter((m): m is Mode => m !== ""),
+  );
   const apply = () => {
     const q = new URLSearchParams();
     const s = byId("f-status", HTMLSelectElement).value;
@@ -266,7 +277,9 @@ async function newInterview(isCurrent: () => boolean): Promise<void> {
         const title = value("job-title");
         if (!title) throw new Error("Enter the job title (or pick an existing job).");
         const j = await unwrap(
-          api.POST("/api/jobs", { body: { title, level: value("job-level") || null, required_skills: splitList(value("job-skills")), plan } }),
+          api.POST("/api/jobs", {
+            body: { title, level: value("job-level") || null, required_skills: splitList(value("job-skills")), plan },
+          }),
         );
         jid = j.id;
       }
@@ -312,7 +325,8 @@ async function newInterview(isCurrent: () => boolean): Promise<void> {
           <div id="cand-new" ?hidden=${!!candidateId}>
             <div class="field"><label for="cand-name">Full name</label><input type="text" id="cand-name" autocomplete="off" /></div>
             <div class="field">
-              <label for="cand-email">Email <span class="muted">(optional)</span></label><input type="email" id="cand-email" autocomplete="off" />
+              <label for="cand-email">Email <span class="muted">(optional)</span></label
+              ><input type="email" id="cand-email" autocomplete="off" />
             </div>
             <div class="field">
               <label for="cand-missing">Missing profile fields <span class="muted">(optional, comma-separated)</span></label
@@ -338,7 +352,8 @@ async function newInterview(isCurrent: () => boolean): Promise<void> {
           </div>
           <div id="job-new" ?hidden=${!!jobId}>
             <div class="field">
-              <label for="job-title">Job title</label><input type="text" id="job-title" placeholder="e.g. Backend Engineer" autocomplete="off" />
+              <label for="job-title">Job title</label
+              ><input type="text" id="job-title" placeholder="e.g. Backend Engineer" autocomplete="off" />
             </div>
             <div class="field">
               <label for="job-level">Level <span class="muted">(optional)</span></label
@@ -385,7 +400,9 @@ const TERMINAL = ["completed", "cancelled", "error"];
 async function detail(id: string, isCurrent: () => boolean): Promise<void> {
   const interview = await unwrap(api.GET("/api/interviews/{interview_id}", { params: { path: { interview_id: id } } }));
   const candidate: Candidate | null = interview.candidate_id
-    ? await unwrap(api.GET("/api/candidates/{candidate_id}", { params: { path: { candidate_id: interview.candidate_id } } })).catch(() => null)
+    ? await unwrap(api.GET("/api/candidates/{candidate_id}", { params: { path: { candidate_id: interview.candidate_id } } })).catch(
+        () => null,
+      )
     : null;
   const terminal = TERMINAL.includes(interview.status);
   let status = interview.status;
@@ -398,7 +415,10 @@ async function detail(id: string, isCurrent: () => boolean): Promise<void> {
   const cancel = async () => {
     if (!confirm("Cancel this interview? The invite link stops working.")) return;
     await unwrap(
-      api.POST("/api/interviews/{interview_id}/cancel", { params: { path: { interview_id: id } }, body: { reason: "cancelled_by_recruiter" } }),
+      api.POST("/api/interviews/{interview_id}/cancel", {
+        params: { path: { interview_id: id } },
+        body: { reason: "cancelled_by_recruiter" },
+      }),
     );
     toast("Interview cancelled");
     void route();
@@ -421,17 +441,21 @@ async function detail(id: string, isCurrent: () => boolean): Promise<void> {
         <section class="panel">
           <h2>Details</h2>
           ${interviewDetails(interview, candidate)}
-          ${terminal
-            ? nothing
-            : html`<h3>Invite link</h3>
-                <div class="invite">${inviteBox(inviteUrl(interview.room_name))}</div>
-                <p class="gap-top-sm"><button class="btn danger small" id="cancel" @click=${cancel}>Cancel interview</button></p>`}
+          ${
+            terminal
+              ? nothing
+              : html`<h3>Invite link</h3>
+                  <div class="invite">${inviteBox(inviteUrl(interview.room_name))}</div>
+                  <p class="gap-top-sm"><button class="btn danger small" id="cancel" @click=${cancel}>Cancel interview</button></p>`
+          }
         </section>
         <section class="panel">
           <h2>Voice agent</h2>
           <p class="muted small">Call the candidate to collect missing profile data, or get a spoken briefing before you interview them.</p>
           <div class="row">
-            <button class="btn secondary" id="call-candidate" ?disabled=${!candidate} @click=${() => startVoice("gap_filling")}>Call Candidate</button>
+            <button class="btn secondary" id="call-candidate" ?disabled=${!candidate} @click=${() => startVoice("gap_filling")}>
+              Call Candidate
+            </button>
             <button class="btn secondary" id="voice-briefing" @click=${() => startVoice("briefing")}>Voice Briefing</button>
           </div>
           <div id="voice-out" class="gap-top-sm" aria-live="polite">${voiceOut}</div>
@@ -481,7 +505,9 @@ async function voiceSession(mode: "gap_filling" | "briefing", interview: Intervi
     let room: string;
     if (config.livekit) {
       const body =
-        mode === "gap_filling" ? { mode, candidate_id: candidate?.id ?? null } : { mode, room_name: interview.room_name, user_name: "Interviewer" };
+        mode === "gap_filling"
+          ? { mode, candidate_id: candidate?.id ?? null }
+          : { mode, room_name: interview.room_name, user_name: "Interviewer" };
       room = (await unwrap(api.POST("/api/voice/token", { body }))).room_name;
     } else {
       if (!candidate) throw new Error("This interview has no candidate record to call.");
@@ -506,7 +532,9 @@ async function loadStages(id: string): Promise<StageView[]> {
   const index = await unwrap(api.GET("/api/interviews/{interview_id}/transcripts", { params: { path } }));
   const full = index.filter((t) => t.kind === "full").pop();
   const doc = (transcriptId: string) =>
-    unwrap(api.GET("/api/interviews/{interview_id}/transcripts/{transcript_id}", { params: { path: { ...path, transcript_id: transcriptId } } }));
+    unwrap(
+      api.GET("/api/interviews/{interview_id}/transcripts/{transcript_id}", { params: { path: { ...path, transcript_id: transcriptId } } }),
+    );
   if (full) return stagesOfFull((await doc(full.id)).document);
   const stages: StageView[] = [];
   for (const t of index.filter((e) => e.kind === "stage")) {
@@ -517,7 +545,11 @@ async function loadStages(id: string): Promise<StageView[]> {
 }
 
 /** The evaluation (or call result) panel; done is false while there is none yet. */
-async function loadReport(id: string, interview: Interview, update: (view: TemplateResult) => void): Promise<{ done: boolean; view: TemplateResult }> {
+async function loadReport(
+  id: string,
+  interview: Interview,
+  update: (view: TemplateResult) => void,
+): Promise<{ done: boolean; view: TemplateResult }> {
   let result: unknown;
   try {
     result = (await unwrap(api.GET("/api/interviews/{interview_id}/result", { params: { path: { interview_id: id } } }))).result;
@@ -529,12 +561,19 @@ async function loadReport(id: string, interview: Interview, update: (view: Templ
         : interview.status === "in_progress"
           ? "The interview is in progress. The evaluation appears here when it ends."
           : "No evaluation yet.";
-    return { done: false, view: html`<h2>Evaluation</h2><p class="muted">${text}</p>` };
+    return {
+      done: false,
+      view: html`<h2>Evaluation</h2>
+        <p class="muted">${text}</p>`,
+    };
   }
   const evaluation = parseEvaluation(result);
   if (!evaluation) return { done: true, view: callResultView(parseCallResult(result)) };
   const openReport = async () => {
-    const { data } = await api.GET("/api/web/interviews/{interview_id}/report.html", { params: { path: { interview_id: id } }, parseAs: "text" });
+    const { data } = await api.GET("/api/web/interviews/{interview_id}/report.html", {
+      params: { path: { interview_id: id } },
+      parseAs: "text",
+    });
     if (typeof data !== "string") return toast("The report could not be loaded.");
     const url = URL.createObjectURL(new Blob([data], { type: "text/html" }));
     window.open(url, "_blank", "noopener");
@@ -555,7 +594,10 @@ async function loadReport(id: string, interview: Interview, update: (view: Templ
       toast(message(err));
     }
   };
-  return { done: true, view: evaluationView(evaluation, { openReport: () => void openReport(), saveOverride: (ev) => void saveOverride(ev) }) };
+  return {
+    done: true,
+    view: evaluationView(evaluation, { openReport: () => void openReport(), saveOverride: (ev) => void saveOverride(ev) }),
+  };
 }
 
 // --- start ---------------------------------------------------------------------------------

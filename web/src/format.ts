@@ -43,16 +43,7 @@ export function splitList(value: string): string[] {
 }
 
 /** Only known badge styles become class names; anything else gets the plain badge. */
-const BADGE_CLASSES = new Set([
-  "scheduled",
-  "in_progress",
-  "completed",
-  "cancelled",
-  "error",
-  "hire",
-  "maybe",
-  "no_hire",
-]);
+const BADGE_CLASSES = new Set(["scheduled", "in_progress", "completed", "cancelled", "error", "hire", "maybe", "no_hire"]);
 
 export function badgeClass(value: unknown): string {
   return typeof value === "string" && BADGE_CLASSES.has(value) ? `badge ${value}` : "badge";

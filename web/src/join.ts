@@ -33,13 +33,18 @@ function steps(current: number): TemplateResult {
   return html`<ol class="steps" aria-label="Steps">
     ${names.map(
       (n, i) =>
-        html`<li class=${i < current ? "done" : i === current ? "current" : ""} aria-current=${i === current ? "step" : nothing}>${i + 1}. ${n}</li>`,
+        html`<li class=${i < current ? "done" : i === current ? "current" : ""} aria-current=${i === current ? "step" : nothing}>
+          ${i + 1}. ${n}
+        </li>`,
     )}
   </ol>`;
 }
 
 function endedPanel(title: string, body: TemplateResult): TemplateResult {
-  return html`<section class="panel"><h1>${title}</h1>${body}</section>`;
+  return html`<section class="panel">
+    <h1>${title}</h1>
+    ${body}
+  </section>`;
 }
 
 async function load(): Promise<void> {
@@ -69,8 +74,8 @@ async function load(): Promise<void> {
       endedPanel(
         "Not available yet",
         html`<p class="notice warn">
-          This link is for a ${join.mode.replace("_", "-")} call, which the VoiceHire agent on this server cannot run yet. Please contact the
-          hiring team.
+          This link is for a ${join.mode.replace("_", "-")} call, which the VoiceHire agent on this server cannot run yet. Please contact
+          the hiring team.
         </p>`,
       ),
     );
@@ -82,69 +87,73 @@ async function load(): Promise<void> {
 function consent(join: JoinInfo): void {
   const modeText = ({ briefing: "briefing", gap_filling: "call" } as Record<string, string>)[join.mode] ?? "interview";
   let agreed = false;
-  const view = () => html`${steps(0)}
-    <section class="panel" aria-labelledby="consent-title">
-      <h1 id="consent-title">${join.mode === "briefing" ? `Voice briefing: ${join.candidateName}` : `Welcome, ${join.candidateName}`}</h1>
-      <p class="muted">
-        ${join.planTitle}${join.role ? html` for the <strong>${join.role}</strong> role` : nothing} · ${join.stages.length}
-        stages${join.maxDuration ? ` · up to ${Math.round(join.maxDuration / 60)} minutes` : ""}
-      </p>
-      <h2>Before you start</h2>
-      <ul>
-        <li>
-          This ${modeText} is run by <strong>${join.interviewerName || "an AI interviewer"}</strong>, an AI voice interviewer. It asks
-          questions, listens and follows up.
-        </li>
-        <li>
-          <strong>Recording notice:</strong> everything said in the ${modeText} is transcribed, and the transcript is stored and shared with
-          the hiring team.
-        </li>
-        <li>Your answers are scored by an automated evaluator; a person at the hiring team reviews the result and makes the decision.</li>
-        <li>
-          You can answer by speaking (when your microphone is on and the server can transcribe speech) or by typing. You can end the
-          ${modeText} at any time.
-        </li>
-      </ul>
-      <label class="check"
-        ><input
-          type="checkbox"
-          id="agree"
-          @change=${(ev: Event) => {
-            agreed = (ev.target as HTMLInputElement).checked;
-            mount(main, view());
-          }}
-        />
-        <span>I understand that this ${modeText} is conducted by an AI and is transcribed and recorded, and I agree to continue.</span></label
-      >
-      <div class="row gap-top"><button class="btn" id="to-mic" ?disabled=${!agreed} @click=${() => micCheck(join)}>Continue</button></div>
-    </section>`;
+  const view = () =>
+    html`${steps(0)}
+      <section class="panel" aria-labelledby="consent-title">
+        <h1 id="consent-title">${join.mode === "briefing" ? `Voice briefing: ${join.candidateName}` : `Welcome, ${join.candidateName}`}</h1>
+        <p class="muted">
+          ${join.planTitle}${join.role ? html` for the <strong>${join.role}</strong> role` : nothing} · ${join.stages.length}
+          stages${join.maxDuration ? ` · up to ${Math.round(join.maxDuration / 60)} minutes` : ""}
+        </p>
+        <h2>Before you start</h2>
+        <ul>
+          <li>
+            This ${modeText} is run by <strong>${join.interviewerName || "an AI interviewer"}</strong>, an AI voice interviewer. It asks
+            questions, listens and follows up.
+          </li>
+          <li>
+            <strong>Recording notice:</strong> everything said in the ${modeText} is transcribed, and the transcript is stored and shared
+            with the hiring team.
+          </li>
+          <li>Your answers are scored by an automated evaluator; a person at the hiring team reviews the result and makes the decision.</li>
+          <li>
+            You can answer by speaking (when your microphone is on and the server can transcribe speech) or by typing. You can end the
+            ${modeText} at any time.
+          </li>
+        </ul>
+        <label class="check"
+          ><input
+            type="checkbox"
+            id="agree"
+            @change=${(ev: Event) => {
+              agreed = (ev.target as HTMLInputElement).checked;
+              mount(main, view());
+            }}
+          />
+          <span
+            >I understand that this ${modeText} is conducted by an AI and is transcribed and recorded, and I agree to continue.</span
+          ></label
+        >
+        <div class="row gap-top"><button class="btn" id="to-mic" ?disabled=${!agreed} @click=${() => micCheck(join)}>Continue</button></div>
+      </section>`;
   mount(main, view());
 }
 
 function micCheck(join: JoinInfo): void {
   let message = "";
   let heard = false;
-  const view = () => html`${steps(1)}
-    <section class="panel" aria-labelledby="mic-title">
-      <h1 id="mic-title">Microphone check</h1>
-      <p>Say a few words: the bar should move while you speak. If you prefer, skip this and type your answers.</p>
-      <div class="row">
-        <button class="btn secondary" id="mic-test" @click=${testMic}>Test microphone</button
-        ><span id="mic-msg" class="muted" role="status">${message}</span>
-      </div>
-      <div class="field gap-top">
-        <span id="meter-label" class="small muted">Input level</span>
-        <div class="meter" id="meter" role="meter" aria-labelledby="meter-label" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0">
-          <span id="meter-fill"></span>
+  const view = () =>
+    html`${steps(1)}
+      <section class="panel" aria-labelledby="mic-title">
+        <h1 id="mic-title">Microphone check</h1>
+        <p>Say a few words: the bar should move while you speak. If you prefer, skip this and type your answers.</p>
+        <div class="row">
+          <button class="btn secondary" id="mic-test" @click=${testMic}>Test microphone</button
+          ><span id="mic-msg" class="muted" role="status">${message}</span>
         </div>
-      </div>
-      <div class="row gap-top-lg">
-        <button class="btn big" id="start" @click=${() => interview(join)}>
-          ${join.mode === "ai_interview" ? "Start interview" : "Start call"}
-        </button>
-        <span class="hint">You can always type your answers, too.</span>
-      </div>
-    </section>`;
+        <div class="field gap-top">
+          <span id="meter-label" class="small muted">Input level</span>
+          <div class="meter" id="meter" role="meter" aria-labelledby="meter-label" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0">
+            <span id="meter-fill"></span>
+          </div>
+        </div>
+        <div class="row gap-top-lg">
+          <button class="btn big" id="start" @click=${() => interview(join)}>
+            ${join.mode === "ai_interview" ? "Start interview" : "Start call"}
+          </button>
+          <span class="hint">You can always type your answers, too.</span>
+        </div>
+      </section>`;
   const say = (text: string) => {
     message = text;
     mount(main, view());
@@ -214,12 +223,24 @@ function interview(join: JoinInfo): void {
       </div>
       <section class="panel">
         <div class="row spread">
-          <div class="status" id="status" data-state=${s.ended ? "ended" : s.status} data-turn=${s.turn ? "yes" : "no"} role="status" aria-live="polite">
+          <div
+            class="status"
+            id="status"
+            data-state=${s.ended ? "ended" : s.status}
+            data-turn=${s.turn ? "yes" : "no"}
+            role="status"
+            aria-live="polite"
+          >
             <span class="dot" aria-hidden="true"></span><span id="status-text">${statusText}</span>
           </div>
           <div class="row">
             <label class="check small flush"
-              ><input type="checkbox" id="voice" checked @change=${(ev: Event) => transport.setVoice((ev.target as HTMLInputElement).checked)} />
+              ><input
+                type="checkbox"
+                id="voice"
+                checked
+                @change=${(ev: Event) => transport.setVoice((ev.target as HTMLInputElement).checked)}
+              />
               <span>Interviewer voice</span></label
             >
             <button class="btn danger" id="end" ?disabled=${s.ended} @click=${endInterview}>End interview</button>
@@ -260,9 +281,11 @@ function interview(join: JoinInfo): void {
         </div>
         <div class="captions" id="captions" role="log" aria-live="polite" aria-label="Conversation captions">
           ${s.lines.map((l) => html`<div class=${classMap({ line: true, ai: l.ai, me: !l.ai })}><span class="who">${l.who}</span>${l.text}</div>`)}
-          ${s.interim
-            ? html`<div class=${classMap({ line: true, interim: true, ai: s.interim.ai, me: !s.interim.ai })}>${s.interim.text}</div>`
-            : nothing}
+          ${
+            s.interim
+              ? html`<div class=${classMap({ line: true, interim: true, ai: s.interim.ai, me: !s.interim.ai })}>${s.interim.text}</div>`
+              : nothing
+          }
         </div>
         <form class="composer" id="composer" @submit=${submit}>
           <div class="grow">
@@ -282,9 +305,11 @@ function interview(join: JoinInfo): void {
       <section class="panel" id="ended" ?hidden=${!s.ended}>
         <h2>Thank you!</h2>
         <p id="ended-text">
-          ${s.endedByCandidate
-            ? "You ended the interview. Thank you for your time — the hiring team will be in touch."
-            : "The interview has ended. The hiring team will review it and be in touch."}
+          ${
+            s.endedByCandidate
+              ? "You ended the interview. Thank you for your time — the hiring team will be in touch."
+              : "The interview has ended. The hiring team will review it and be in touch."
+          }
         </p>
       </section>`;
   };
@@ -370,7 +395,8 @@ function interview(join: JoinInfo): void {
     const text = box.value.trim();
     if (!text || s.ended) return;
     if (transport.answer(text)) box.value = "";
-    else on.error({ code: "offline", message: "Not connected right now — your answer is kept in the box; send it again when reconnected." });
+    else
+      on.error({ code: "offline", message: "Not connected right now — your answer is kept in the box; send it again when reconnected." });
   }
   function onKey(ev: KeyboardEvent): void {
     if (ev.key === "Enter" && !ev.shiftKey) {

@@ -45,7 +45,16 @@ describe("the API client", () => {
 
   it("reads the page configuration, requiring a token unless told otherwise", () => {
     expect(parseWebConfig({}).adminTokenRequired).toBe(true);
-    const config = parseWebConfig({ adminTokenRequired: false, plans: [{ id: "mock", title: "Mock", stages: 4 }, "junk"], sessionTypes: ["ai_interview", 3] });
-    expect(config).toEqual({ adminTokenRequired: false, livekit: false, plans: [{ id: "mock", title: "Mock", stages: 4 }], sessionTypes: ["ai_interview"] });
+    const config = parseWebConfig({
+      adminTokenRequired: false,
+      plans: [{ id: "mock", title: "Mock", stages: 4 }, "junk"],
+      sessionTypes: ["ai_interview", 3],
+    });
+    expect(config).toEqual({
+      adminTokenRequired: false,
+      livekit: false,
+      plans: [{ id: "mock", title: "Mock", stages: 4 }],
+      sessionTypes: ["ai_interview"],
+    });
   });
 });

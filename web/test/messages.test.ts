@@ -39,7 +39,11 @@ describe("parseDataMessage", () => {
 
 describe("parseLocalFrame", () => {
   it("keeps the number of a data message the page does not know", () => {
-    expect(parseLocalFrame(JSON.stringify({ type: "data", seq: 7, message: { type: "future" } }))).toEqual({ type: "data", seq: 7, message: null });
+    expect(parseLocalFrame(JSON.stringify({ type: "data", seq: 7, message: { type: "future" } }))).toEqual({
+      type: "data",
+      seq: 7,
+      message: null,
+    });
   });
 
   it("reads the session state after hello", () => {

@@ -35,7 +35,13 @@ class SilentPlayer extends VoicePlayer {
   override unlock(): void {} // no AudioContext in the test DOM
 }
 
-const transcription = (message: string, isAI = true): DataMessage => ({ type: "transcription", message, isAI, participantName: "Alex", kind: "" });
+const transcription = (message: string, isAI = true): DataMessage => ({
+  type: "transcription",
+  message,
+  isAI,
+  participantName: "Alex",
+  kind: "",
+});
 const data = (seq: number, message: object) => ({ type: "data", seq, topic: "transcription", message });
 
 describe("LocalTransport", () => {

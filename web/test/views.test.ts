@@ -22,7 +22,8 @@ function injected(): string[] {
   const found: string[] = [];
   for (const el of root.querySelectorAll("img, svg, script, iframe, object")) found.push(el.tagName);
   for (const el of root.querySelectorAll("*"))
-    for (const a of Array.from(el.attributes)) if (/^on/i.test(a.name) || a.name === "autofocus" || a.name === "z") found.push(`${el.tagName}@${a.name}`);
+    for (const a of Array.from(el.attributes))
+      if (/^on/i.test(a.name) || a.name === "autofocus" || a.name === "z") found.push(`${el.tagName}@${a.name}`);
   return found;
 }
 
@@ -48,7 +49,10 @@ const interview = (over: Partial<Interview> = {}): Interview => ({
 
 describe("views", () => {
   it("shows names and job titles in the list as text, also in the row's label", () => {
-    mount(root, interviewTable([interview({ status: 'completed" onclick="x' })], () => {}));
+    mount(
+      root,
+      interviewTable([interview({ status: 'completed" onclick="x' })], () => {}),
+    );
     expect(injected()).toEqual([]);
     const row = root.querySelector("tbody tr");
     expect(row?.getAttribute("aria-label")).toBe(`Open interview with ${hostile("name")}`);
@@ -91,7 +95,24 @@ describe("views", () => {
     mount(root, evaluationView(evaluation, { openReport: () => {}, saveOverride: () => {} }));
     expect(injected()).toEqual([]);
     const text = root.textContent;
-    for (const tag of ["error", "scorer", "question", "answer", "kp", "kpev", "evidence", "flag1", "flag2", "feedback", "comp", "strength", "improve", "rationale", "note", "by"])
+    for (const tag of [
+      "error",
+      "scorer",
+      "question",
+      "answer",
+      "kp",
+      "kpev",
+      "evidence",
+      "flag1",
+      "flag2",
+      "feedback",
+      "comp",
+      "strength",
+      "improve",
+      "rationale",
+      "note",
+      "by",
+    ])
       expect(text, tag).toContain(hostile(tag));
     const chart = root.querySelector(".chart");
     expect(chart?.getAttribute("aria-label")).toBe(`Scores per competency: ${hostile("comp")} 5.0, other —`);
@@ -124,7 +145,10 @@ describe("views", () => {
     mount(
       root,
       callResultView(
-        parseCallResult({ filled: [{ label: hostile("label"), spoken: hostile("value") }], declined: [{ field: "salary", reason: hostile("why") }] }),
+        parseCallResult({
+          filled: [{ label: hostile("label"), spoken: hostile("value") }],
+          declined: [{ field: "salary", reason: hostile("why") }],
+        }),
       ),
     );
     expect(injected()).toEqual([]);

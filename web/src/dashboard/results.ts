@@ -29,7 +29,12 @@ function summary(value: unknown): InterviewSummary {
 }
 
 function keyPoint(value: JsonObject): KeyPointCoverage {
-  return { text: str(value.text), covered: value.covered === true, similarity: num(value.similarity) ?? 0, evidence: str(value.evidence) || null };
+  return {
+    text: str(value.text),
+    covered: value.covered === true,
+    similarity: num(value.similarity) ?? 0,
+    evidence: str(value.evidence) || null,
+  };
 }
 
 function answer(value: JsonObject): AnswerScore {

@@ -88,17 +88,24 @@ function answerView(a: AnswerScore): TemplateResult {
       <strong>${a.question_text}</strong
       ><span class="badge">${a.status === "scored" ? `${fmtScore(a.scores?.overall)} / 10` : label(a.status)}</span>
     </div>
-    ${a.answer_text
-      ? html`<p class="small answer-text"><span class="muted">Answer:</span> ${a.answer_text}</p>`
-      : html`<p class="small muted">No answer.</p>`}
+    ${
+      a.answer_text
+        ? html`<p class="small answer-text"><span class="muted">Answer:</span> ${a.answer_text}</p>`
+        : html`<p class="small muted">No answer.</p>`
+    }
     ${evidenceQuotes(a).map((q) => html`<blockquote>“${q}”</blockquote>`)}
-    ${a.key_points?.length
-      ? html`<ul class="kp">
-          ${a.key_points.map(
-            (k) => html`<li class=${k.covered ? "covered" : ""}>${k.text}${k.covered ? nothing : html` <span class="muted">(not covered)</span>`}</li>`,
-          )}
-        </ul>`
-      : nothing}
+    ${
+      a.key_points?.length
+        ? html`<ul class="kp">
+            ${a.key_points.map(
+              (k) =>
+                html`<li class=${k.covered ? "covered" : ""}>
+                  ${k.text}${k.covered ? nothing : html` <span class="muted">(not covered)</span>`}
+                </li>`,
+            )}
+          </ul>`
+        : nothing
+    }
     ${a.flags?.length ? html`<p class="notice warn small">${a.flags.map((f, i) => html`${i ? html`<br />` : nothing}${f}`)}</p>` : nothing}
     ${a.feedback ? html`<p class="small muted">${a.feedback}</p>` : nothing}
   </div>`;
@@ -135,15 +142,17 @@ export function evaluationView(r: EvaluationResult, on: ReportHandlers): Templat
       <div>
         <h3 class="flush">Scores per competency</h3>
         <div class="chart" role="img" aria-label=${chartLabel}>
-          ${comp.length
-            ? comp.map(
-                ([k, v]) =>
-                  html`<div class="bar">
-                    <span>${label(k)}</span><span class="track"><span class="fill" ${css({ width: `${scorePercent(v)}%` })}></span></span
-                    ><span class="val">${fmtScore(v)}</span>
-                  </div>`,
-              )
-            : html`<p class="muted">No competency scores.</p>`}
+          ${
+            comp.length
+              ? comp.map(
+                  ([k, v]) =>
+                    html`<div class="bar">
+                      <span>${label(k)}</span><span class="track"><span class="fill" ${css({ width: `${scorePercent(v)}%` })}></span></span
+                      ><span class="val">${fmtScore(v)}</span>
+                    </div>`,
+                )
+              : html`<p class="muted">No competency scores.</p>`
+          }
         </div>
       </div>
     </div>
@@ -165,12 +174,14 @@ export function evaluationView(r: EvaluationResult, on: ReportHandlers): Templat
     ${(r.answers ?? []).map(answerView)}
     <h3>Human override</h3>
     <div id="override-view">
-      ${r.override
-        ? html`<p class="notice ok" id="override-current">
-            Overridden to <strong>${label(r.override.recommendation)}</strong>${r.override.by ? ` by ${r.override.by}` : ""}:
-            ${r.override.note} <span class="muted small">(the machine recommendation above is kept)</span>
-          </p>`
-        : html`<p class="muted small">No override. The machine's recommendation stands until a person overrides it.</p>`}
+      ${
+        r.override
+          ? html`<p class="notice ok" id="override-current">
+              Overridden to <strong>${label(r.override.recommendation)}</strong>${r.override.by ? ` by ${r.override.by}` : ""}:
+              ${r.override.note} <span class="muted small">(the machine recommendation above is kept)</span>
+            </p>`
+          : html`<p class="muted small">No override. The machine's recommendation stands until a person overrides it.</p>`
+      }
     </div>
     <form id="override-form" class="row bottom" @submit=${on.saveOverride}>
       <div class="field flush">
@@ -182,7 +193,8 @@ export function evaluationView(r: EvaluationResult, on: ReportHandlers): Templat
         </select>
       </div>
       <div class="field flush wide">
-        <label for="ov-note">Reason</label><input type="text" id="ov-note" required placeholder="Why you disagree (or agree) with the evaluation" />
+        <label for="ov-note">Reason</label
+        ><input type="text" id="ov-note" required placeholder="Why you disagree (or agree) with the evaluation" />
       </div>
       <div class="field flush"><label for="ov-by">Your name</label><input type="text" id="ov-by" /></div>
       <button class="btn" type="submit">Save override</button>
@@ -203,10 +215,18 @@ function callFieldList(items: CallField[]): TemplateResult {
 
 export function callResultView(r: CallResult): TemplateResult {
   return html`<h2>Call result</h2>
-    ${r.known
-      ? html`<div class="grid2">
-          <div><h3>Filled</h3>${callFieldList(r.filled)}</div>
-          <div><h3>Declined or unresolved</h3>${callFieldList(r.notFilled)}</div>
-        </div>`
-      : html`<pre class="small pre-wrap">${r.raw}</pre>`}`;
+    ${
+      r.known
+        ? html`<div class="grid2">
+            <div>
+              <h3>Filled</h3>
+              ${callFieldList(r.filled)}
+            </div>
+            <div>
+              <h3>Declined or unresolved</h3>
+              ${callFieldList(r.notFilled)}
+            </div>
+          </div>`
+        : html`<pre class="small pre-wrap">${r.raw}</pre>`
+    }`;
 }
