@@ -2,7 +2,7 @@
 eval, no data: or blob: code (the microphone's AudioWorklet is a file of our origin).
 The policy is added to the page responses here, so this holds whatever headers the
 server sends; the browser reports every violation, and the test expects none while a
-recruiter and a candidate use every screen."""
+recruiter and a candidate use every screen (a typed answer with markup shows as text)."""
 
 from __future__ import annotations
 
@@ -62,6 +62,14 @@ def test_pages_run_under_a_strict_csp(live_server, playwright_driver, tmp_path):
         expect(cand.locator("#captions .line.ai").first).to_be_visible(timeout=30_000)
         width = cand.locator("#progress-fill").evaluate("e => e.style.width")
         assert width.endswith("%") and width != "0%"  # set through the CSSOM, not an attribute
+        # A typed answer with markup is a caption like any other (text, no element).
+        expect(cand.locator("#status")).to_have_attribute("data-turn", "yes", timeout=60_000)
+        answer = 'I use <img src=x onerror="window.ran=1"> and <b>bold</b> claims'
+        cand.get_by_label("Type your answer").fill(answer)
+        cand.get_by_role("button", name="Send").click()
+        expect(cand.locator("#captions .line.me").last).to_have_text("You" + answer)
+        assert cand.locator("#captions img, #captions b").count() == 0
+        assert cand.evaluate("window.ran") is None
         cand.once("dialog", lambda d: d.accept())
         cand.get_by_role("button", name="End interview").click()
         expect(cand.get_by_role("heading", name="Thank you!")).to_be_visible(timeout=30_000)
