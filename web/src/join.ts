@@ -3,8 +3,8 @@ import "./styles.css";
 import { createApi, unwrap } from "./api";
 import { Microphone } from "./audio";
 import { parseJoinInfo, type JoinInfo } from "./join-info";
-import type { DataMessage } from "./messages";
-import { LiveKitTransport, LocalTransport, type Status, type Transport, type TransportEvents } from "./transports";
+import { applyMessage, initialState, progress, setStatus, stageClass, statusText } from "./candidate/session";
+import { LiveKitTransport, LocalTransport, type Transport, type TransportEvents } from "./transports";
 import { byId, classMap, css, html, mount, nothing, type TemplateResult } from "./view";
 
 declare global {
@@ -17,16 +17,6 @@ const main = byId("main");
 const room = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() ?? "");
 const mic = new Microphone();
 const api = createApi();
-
-const STATE_LABEL: Record<string, string> = {
-  connecting: "Connecting…",
-  joined: "Interviewer joined",
-  listening: "Listening",
-  thinking: "Thinking…",
-  speaking: "Speaking",
-  reconnecting: "Reconnecting…",
-  ended: "Interview ended",
-};
 
 function steps(current: number): TemplateResult {
   const names = ["Consent", "Microphone check", "Interview"];
@@ -181,42 +171,13 @@ function micCheck(join: JoinInfo): void {
   mount(main, view());
 }
 
-interface Line {
-  ai: boolean;
-  who: string;
-  text: string;
-}
-
 function interview(join: JoinInfo): void {
   mic.stopMeter();
   const total = join.stages.length;
-  const s = {
-    status: "connecting" as Status,
-    turn: false,
-    stage: null as { id: string; title: string; index: number; total: number } | null,
-    question: "The interviewer will ask the first question shortly.",
-    lines: [] as Line[],
-    interim: null as { text: string; ai: boolean } | null,
-    hint: "",
-    audioInfo: "",
-    segments: null as number | null,
-    ended: false,
-    endedByCandidate: false,
-    errors: [] as string[],
-  };
-
-  const stageClass = (id: string, i: number): string => {
-    const current = s.stage ? join.stages.findIndex((st) => st.id === s.stage?.id) : -1;
-    if (current < 0) return "";
-    if (i < current) return "done";
-    if (i === current) return s.ended ? "done" : "current";
-    return "";
-  };
+  const s = initialState();
 
   const view = () => {
-    const idx = s.stage ? s.stage.index + 1 : 0;
-    const count = s.stage ? s.stage.total : total;
-    const statusText = s.ended ? STATE_LABEL.ended : s.turn ? "Your turn — please answer" : (STATE_LABEL[s.status] ?? s.status);
+    const { index: idx, count, percent } = progress(s, total);
     return html`${s.errors.map((m) => html`<p class="notice bad" role="alert">${m}</p>`)} ${steps(2)}
       <div id="banner" class="banner reconnecting" role="alert" ?hidden=${s.ended || s.status !== "reconnecting"}>
         Connection lost — reconnecting… Your transcript is safe.
@@ -231,7 +192,7 @@ function interview(join: JoinInfo): void {
             role="status"
             aria-live="polite"
           >
-            <span class="dot" aria-hidden="true"></span><span id="status-text">${statusText}</span>
+            <span class="dot" aria-hidden="true"></span><span id="status-text">${statusText(s)}</span>
           </div>
           <div class="row">
             <label class="check small flush"
@@ -260,11 +221,11 @@ function interview(join: JoinInfo): void {
             aria-valuenow=${idx}
             id="progress"
           >
-            <span id="progress-fill" ${css({ width: `${count ? Math.round((idx / count) * 100) : 0}%` })}></span>
+            <span id="progress-fill" ${css({ width: `${percent}%` })}></span>
           </div>
           <ol class="stagelist" id="stagelist">
             ${join.stages.map((st, i) => {
-              const cls = stageClass(st.id, i);
+              const cls = stageClass(s, join.stages, i);
               return html`<li data-stage=${st.id} class=${cls} aria-current=${cls === "current" ? "step" : nothing}>${st.title}</li>`;
             })}
           </ol>
@@ -320,37 +281,10 @@ function interview(join: JoinInfo): void {
     if (captions) captions.scrollTop = captions.scrollHeight;
   };
 
-  const finish = (reason?: string) => {
-    if (s.ended) return;
-    s.ended = true;
-    if (reason === "manual_end" || reason === "candidate_request") s.endedByCandidate = true;
-    mic.close();
-  };
-
-  const onData = (msg: DataMessage) => {
-    switch (msg.type) {
-      case "transcription":
-        s.interim = null;
-        s.lines.push({ ai: msg.isAI, who: msg.isAI ? msg.participantName || "Interviewer" : "You", text: msg.message });
-        if (msg.isAI && (msg.kind === "question" || msg.message.trim().endsWith("?"))) s.question = msg.message;
-        break;
-      case "stage":
-        s.stage = { id: msg.stage, title: msg.title, index: msg.index, total: msg.total };
-        break;
-      case "question":
-        s.question = msg.question;
-        break;
-      case "interview_ended":
-        finish(msg.reason);
-        break;
-    }
-  };
-
   const on: TransportEvents = {
     status(state) {
-      s.turn = false;
-      s.status = state;
-      if (state === "ended") finish();
+      setStatus(s, state);
+      if (s.ended) mic.close();
       update();
     },
     turn() {
@@ -358,7 +292,8 @@ function interview(join: JoinInfo): void {
       update();
     },
     data(msg) {
-      onData(msg);
+      applyMessage(s, msg);
+      if (s.ended) mic.close();
       update();
     },
     interim({ text, isAI }) {
