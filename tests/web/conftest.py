@@ -198,7 +198,8 @@ def open_with_policy(page: Any, url: str) -> None:
 
 
 def csp_violations(page: Any) -> list[str]:
-    return page.evaluate("window.cspViolations")
+    found: list[str] = page.evaluate("window.cspViolations")
+    return found
 
 
 # A document Playwright fulfils has no known address, so Chromium's local-network checks

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import expect
 
@@ -15,13 +17,16 @@ from tests.web.conftest import (
     ADMIN_TOKEN,
     CSP_WATCH,
     FULFILLED_PAGE_ARGS,
+    LiveServer,
     csp_violations,
     launch,
     open_with_policy,
 )
 
 
-def test_pages_run_under_a_strict_csp(live_server, playwright_driver, tmp_path):
+def test_pages_run_under_a_strict_csp(
+    live_server: LiveServer, playwright_driver: Any, tmp_path: Path
+) -> None:
     candidate = live_server.api("POST", "/api/candidates", json={"name": "Casey Policy"})
     created = live_server.api(
         "POST", "/api/interviews", json={"candidate_id": candidate["id"], "plan": "mock"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Page, Route, expect
@@ -20,6 +21,7 @@ from tests.web.conftest import (
     ADMIN_TOKEN,
     CSP_WATCH,
     FULFILLED_PAGE_ARGS,
+    LiveServer,
     csp_violations,
     launch,
     open_with_policy,
@@ -170,8 +172,8 @@ def assert_inert(page: Page, payloads: dict[str, str], where: str) -> None:
 
 
 def test_dashboard_and_candidate_page_show_hostile_strings_as_text(
-    live_server, playwright_driver, tmp_path
-):
+    live_server: LiveServer, playwright_driver: Any, tmp_path: Path
+) -> None:
     h = {
         name: hostile(f"t{i}")
         for i, name in enumerate(
@@ -240,7 +242,12 @@ def test_dashboard_and_candidate_page_show_hostile_strings_as_text(
         page = ctx.new_page()
         page.add_init_script(INIT + CSP_WATCH)
         dialogs: list[str] = []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+        def on_dialog(dialog: Any) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
         page.add_init_script(
             f"sessionStorage.setItem('voicehire.adminToken', {json.dumps(ADMIN_TOKEN)})"
         )
