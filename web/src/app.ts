@@ -24,13 +24,21 @@ function newPage(): () => boolean {
   return () => mine === pageNumber;
 }
 
-/** Run `fn` every `ms` while the page that started it is shown (or until it returns true). */
+/** Run `fn` every `ms` while the page that started it is shown (or until it returns true).
+ * A failing refresh is said once (and again after it recovered), not every few seconds. */
 function poll(isCurrent: () => boolean, ms: number, fn: () => Promise<boolean>): void {
+  let failing = false;
   const timer = window.setInterval(() => {
     if (!isCurrent()) return clearInterval(timer);
     fn().then(
-      (done) => done && clearInterval(timer),
-      () => {},
+      (done) => {
+        failing = false;
+        if (done) clearInterval(timer);
+      },
+      (err: unknown) => {
+        if (!failing && isCurrent()) toast(`Could not refresh this page: ${message(err)}`);
+        failing = true;
+      },
     );
   }, ms);
 }
