@@ -1,0 +1,78 @@
+"""JSON Schemas of the domain's contracts, one file per contract.
+
+``python -m voicehire.interview.schemas OUT_DIR`` writes ``OUT_DIR/<name>.schema.json``
+for every entry of :data:`CONTRACTS`; the web app generates its TypeScript types from
+them. Documents the agent writes are described as written (``serialization``); documents
+other systems send as accepted (``validation``: every accepted spelling is the first
+alias of a field).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import TypeAdapter
+
+from voicehire.interview.candidate import CandidateRecord
+from voicehire.interview.transcript import FullTranscript, StageDocument, Utterance
+
+Mode = Literal["validation", "serialization"]
+
+
+@dataclass(frozen=True)
+class Contract:
+    name: str
+    title: str
+    type: Any  # a pydantic model or an annotated union
+    mode: Mode
+
+    def schema(self) -> dict[str, Any]:
+        doc = TypeAdapter(self.type).json_schema(mode=self.mode, by_alias=True)
+        doc.setdefault("title", self.title)
+        return {"$schema": "https://json-schema.org/draft/2020-12/schema", **doc}
+
+
+CONTRACTS: tuple[Contract, ...] = (
+    Contract("full-transcript", "FullTranscript", FullTranscript, "serialization"),
+    Contract("stage-transcript", "StageDocument", StageDocument, "serialization"),
+    Contract("utterance", "Utterance", Utterance, "serialization"),
+    Contract("candidate-record", "CandidateRecord", CandidateRecord, "validation"),
+)
+
+
+def write_schemas(out_dir: Path, contracts: tuple[Contract, ...] = CONTRACTS) -> list[Path]:
+    """Write every contract's schema into ``out_dir`` (created if missing)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for contract in contracts:
+        path = out_dir / f"{contract.name}.schema.json"
+        text = json.dumps(contract.schema(), indent=2, ensure_ascii=False, sort_keys=False)
+        path.write_text(text + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None, out: Callable[[str], Any] = print) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m voicehire.interview.schemas",
+        description="Write one JSON Schema file per domain contract into OUT_DIR.",
+    )
+    parser.add_argument("out_dir", type=Path, metavar="OUT_DIR")
+    args = parser.parse_args(argv)
+    try:
+        paths = write_schemas(args.out_dir)
+    except OSError as exc:
+        parser.exit(2, f"cannot write schemas to {args.out_dir}: {exc}\n")
+    for path in paths:
+        out(str(path))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

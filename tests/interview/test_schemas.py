@@ -1,0 +1,72 @@
+"""JSON Schemas of the contracts: one file per contract, and they describe the documents
+the code really writes (the web app's TypeScript types are generated from them)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema_rs
+import pytest
+
+from voicehire.interview.schemas import CONTRACTS, main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def schemas(tmp_path_factory) -> dict[str, dict]:
+    out = tmp_path_factory.mktemp("schemas")
+    assert main([str(out)], out=lambda _line: None) == 0
+    return {p.name.removesuffix(".schema.json"): json.loads(p.read_text()) for p in out.iterdir()}
+
+
+def test_one_schema_file_per_contract(schemas):
+    assert sorted(schemas) == sorted(c.name for c in CONTRACTS)
+    for doc in schemas.values():
+        jsonschema_rs.Draft202012Validator(doc)  # each is a valid 2020-12 schema
+
+
+@pytest.mark.parametrize("name", ["interview_full", "gap_filling_full", "briefing_full"])
+def test_written_transcripts_match_the_schema(schemas, name):
+    validator = jsonschema_rs.Draft202012Validator(schemas["full-transcript"])
+    doc = json.loads((FIXTURES / f"{name}.json").read_text())
+    validator.validate(doc)
+    del doc["sessionInfo"]
+    assert not validator.is_valid(doc)
+
+
+def test_stage_document_and_candidate_record_match(schemas):
+    stage = json.loads((FIXTURES / "interview_stage.json").read_text())
+    jsonschema_rs.Draft202012Validator(schemas["stage-transcript"]).validate(stage)
+    record = json.loads((FIXTURES / "candidate_after_gap_filling.json").read_text())
+    validator = jsonschema_rs.Draft202012Validator(schemas["candidate-record"])
+    validator.validate(record)
+    assert not validator.is_valid({**record, "missing_required": "salary"})
+
+
+def test_the_written_schema_requires_every_field_of_an_utterance(schemas):
+    required = schemas["utterance"]["required"]
+    assert {"type", "participantId", "message", "timestamp", "isAI", "stage", "kind"} <= set(
+        required
+    )
+
+
+def test_command_line(tmp_path):
+    run = subprocess.run(
+        [sys.executable, "-m", "voicehire.interview.schemas", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert len(list((tmp_path / "out").glob("*.schema.json"))) == len(CONTRACTS)
+    bad = subprocess.run(
+        [sys.executable, "-m", "voicehire.interview.schemas"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2 and "OUT_DIR" in bad.stderr
