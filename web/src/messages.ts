@@ -2,15 +2,13 @@
 // also carried inside the local WebSocket's "data" frames) and the local WebSocket's own
 // frames. Parsing checks each message's shape, so the pages only ever see typed messages;
 // anything unknown or malformed is dropped (and logged) instead of half-rendered.
+import type { Utterance } from "./generated/contracts";
 import { isObject, num, str, type JsonObject } from "./json";
 
-export interface TranscriptionMessage {
-  type: "transcription";
-  message: string;
-  isAI: boolean;
-  participantName: string;
-  kind: string;
-}
+/** A caption line: the parts of the generated Utterance contract the pages use. */
+export type TranscriptionMessage = Pick<Utterance, "type" | "message" | "isAI" | "participantName" | "kind">;
+// Not in the generated contracts yet (python -m voicehire.interview.schemas exports
+// transcripts and the candidate record; the progress messages are still hand-typed here).
 export interface StageMessage {
   type: "stage";
   stage: string;
