@@ -70,3 +70,14 @@ def test_command_line(tmp_path):
         check=False,
     )
     assert bad.returncode == 2 and "OUT_DIR" in bad.stderr
+
+
+def test_session_metadata_schema_lists_the_seed_keys(schemas):
+    doc = schemas["session-metadata"]
+    assert {"sessionType", "maxDuration", "interviewRole", "waitForStart", "timeBudget"} <= set(
+        doc["properties"]
+    )
+    assert "extra" not in doc["properties"] and doc["additionalProperties"] is True
+    validator = jsonschema_rs.Draft202012Validator(doc)
+    validator.validate({"sessionType": "ai_interview", "maxDuration": 1800, "anyOtherKey": 1})
+    assert not validator.is_valid({"sessionType": "sales_call"})

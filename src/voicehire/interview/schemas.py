@@ -20,6 +20,7 @@ from typing import Any, Literal
 from pydantic import TypeAdapter
 
 from voicehire.interview.candidate import CandidateRecord
+from voicehire.interview.config import SessionMetadata
 from voicehire.interview.transcript import FullTranscript, StageDocument, Utterance
 
 Mode = Literal["validation", "serialization"]
@@ -39,6 +40,7 @@ class Contract:
 
 
 CONTRACTS: tuple[Contract, ...] = (
+    Contract("session-metadata", "SessionMetadata", SessionMetadata, "validation"),
     Contract("full-transcript", "FullTranscript", FullTranscript, "serialization"),
     Contract("stage-transcript", "StageDocument", StageDocument, "serialization"),
     Contract("utterance", "Utterance", Utterance, "serialization"),

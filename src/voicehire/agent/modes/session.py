@@ -8,7 +8,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -84,7 +84,7 @@ def gap_filling_runtime(
 ) -> GapFillingRuntime:
     name = candidate_name(candidate)
     if name and config.candidate_name == "Candidate":
-        config = replace(config, candidate_name=name)
+        config = config.updated(candidate_name=name)
     return GapFillingRuntime(
         config=config,
         registry=registry or field_registry(settings.field_spec_paths),
