@@ -2,6 +2,7 @@
 export interface Contracts {
   CandidateRecord?: CandidateRecord;
   FullTranscript?: FullTranscript;
+  SessionMetadata?: SessionMetadata;
   StageDocument?: StageDocument;
   Utterance?: Utterance;
 }
@@ -140,6 +141,71 @@ export interface TranscriptMetadata {
   storedAt: number;
   version: string;
   kind: "stage" | "full";
+  [k: string]: unknown | undefined;
+}
+/**
+ * Every key of the session metadata (seed 000 session keys plus the call inputs).
+ */
+export interface SessionMetadata {
+  /**
+   * a candidate record
+   */
+  candidate?: {
+    [k: string]: unknown | undefined;
+  } | null;
+  missing_required?: string[] | null;
+  notes?: string | string[] | null;
+  resumeSummary?: string | null;
+  job?: {
+    [k: string]: unknown | undefined;
+  } | null;
+  /**
+   * extra gap-filling field specs (a list, or a mapping by name)
+   */
+  fieldSpecs?:
+    | {
+        [k: string]: unknown | undefined;
+      }[]
+    | {
+        [k: string]: unknown | undefined;
+      }
+    | null;
+  /**
+   * seconds
+   */
+  timeBudget?: number | null;
+  /**
+   * an earlier gap-filling result
+   */
+  gapFilling?: {
+    [k: string]: unknown | undefined;
+  } | null;
+  /**
+   * earlier interview results
+   */
+  interviews?: unknown[] | null;
+  interviewerName?: string | null;
+  jobLevel?: string | null;
+  requiredSkills?: string[] | null;
+  sessionType?: "ai_interview" | "gap_filling" | "briefing";
+  /**
+   * seconds
+   */
+  maxDuration?: number;
+  enableTranscription?: boolean;
+  enableRecording?: boolean;
+  interviewRole?: string;
+  interviewType?: string;
+  interviewId?: string | null;
+  candidateId?: string | null;
+  candidateName?: string;
+  jobId?: string | null;
+  plan?: string | null;
+  language?: string;
+  /**
+   * hold the room until a start_interview control message
+   */
+  waitForStart?: boolean;
   [k: string]: unknown | undefined;
 }
 /**
