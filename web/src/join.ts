@@ -3,7 +3,7 @@ import "./styles.css";
 import { createApi, unwrap } from "./api";
 import { Microphone } from "./audio";
 import { parseJoinInfo, type JoinInfo } from "./join-info";
-import { applyMessage, initialState, progress, setStatus, stageClass, statusText } from "./candidate/session";
+import { applyMessage, initialState, progress, resetShown, setStatus, stageClass, statusText } from "./candidate/session";
 import { LiveKitTransport, LocalTransport, type Transport, type TransportEvents } from "./transports";
 import { byId, classMap, css, html, mount, nothing, type TemplateResult } from "./view";
 
@@ -285,6 +285,10 @@ function interview(join: JoinInfo): void {
     status(state) {
       setStatus(s, state);
       if (s.ended) mic.close();
+      update();
+    },
+    reset() {
+      resetShown(s);
       update();
     },
     turn() {

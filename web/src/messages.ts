@@ -59,7 +59,17 @@ export function parseDataMessage(value: unknown): DataMessage | null {
 export type AgentState = "connecting" | "joined" | "initializing" | "listening" | "thinking" | "speaking" | (string & {});
 
 export type LocalFrame =
-  | { type: "session"; ended: boolean; started: boolean; hearing: boolean; voice: boolean; agentState: AgentState; yourTurn: boolean }
+  | {
+      type: "session";
+      ended: boolean;
+      started: boolean;
+      hearing: boolean;
+      voice: boolean;
+      agentState: AgentState;
+      yourTurn: boolean;
+      /** Changes when the server restarts; message numbers then start again (null from older servers). */
+      epoch: string | null;
+    }
   | { type: "started"; hearing: boolean; voice: boolean }
   // message is null for a data message this page does not know (its number still counts)
   | { type: "data"; seq: number; message: DataMessage | null }
@@ -94,6 +104,7 @@ function localFrame(v: JsonObject): LocalFrame | null {
         voice: v.voice === true,
         agentState: str(v.agentState, "connecting"),
         yourTurn: v.yourTurn === true,
+        epoch: typeof v.epoch === "string" && v.epoch ? v.epoch : null,
       };
     case "started":
       return { type: "started", hearing: v.hearing === true, voice: v.voice === true };
@@ -126,7 +137,7 @@ function localFrame(v: JsonObject): LocalFrame | null {
 
 /** What the page sends on the local WebSocket. */
 export type ClientFrame =
-  | { type: "hello"; lastSeq: number }
+  | { type: "hello"; lastSeq: number; epoch?: string }
   | { type: "start" }
   | { type: "answer"; text: string }
   | { type: "played"; segment: number }

@@ -22,6 +22,8 @@ export interface TransportEvents {
   interim?(caption: { text: string; isAI: boolean }): void;
   audio?(progress: AudioProgress): void;
   userState?(state: string): void;
+  /** The server restarted: it replays the session from its first message, so forget what is shown. */
+  reset?(): void;
 }
 
 export interface Transport {
@@ -61,6 +63,8 @@ const OPEN = 1;
 
 export class LocalTransport implements Transport {
   lastSeq = 0;
+  /** The server epoch lastSeq counts in (null until the first session frame). */
+  epoch: string | null = null;
   ended = false;
   started = false;
   hearing = false;
@@ -94,7 +98,8 @@ export class LocalTransport implements Transport {
     this.ws = ws;
     ws.onopen = () => {
       this.retry = 0;
-      ws.send(JSON.stringify({ type: "hello", lastSeq: this.lastSeq } satisfies ClientFrame));
+      const hello: ClientFrame = { type: "hello", lastSeq: this.lastSeq, ...(this.epoch ? { epoch: this.epoch } : {}) };
+      ws.send(JSON.stringify(hello));
     };
     ws.onmessage = (ev: MessageEvent) => {
       const data: unknown = ev.data;
@@ -138,6 +143,12 @@ export class LocalTransport implements Transport {
   handle(m: LocalFrame): void {
     switch (m.type) {
       case "session":
+        if (m.epoch !== null && this.epoch !== null && m.epoch !== this.epoch) {
+          // Numbers of an earlier server run: everything is replayed from 1.
+          this.lastSeq = 0;
+          this.on.reset?.();
+        }
+        if (m.epoch !== null) this.epoch = m.epoch;
         if (m.ended) {
           this.ended = true;
           this.on.status("ended");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyMessage, initialState, progress, setStatus, stageClass, statusText } from "../src/candidate/session";
+import { applyMessage, initialState, progress, resetShown, setStatus, stageClass, statusText } from "../src/candidate/session";
 
 const STAGES = [{ id: "greeting" }, { id: "intro" }, { id: "experience" }, { id: "closing" }];
 
@@ -55,5 +55,15 @@ describe("the candidate's interview screen", () => {
     expect(s.endedByCandidate).toBe(true);
     applyMessage(s, { type: "interview_ended", reason: "completed" }); // a replay changes nothing
     expect(s.endedByCandidate).toBe(true);
+  });
+
+  it("forgets the shown conversation when the server replays it from the start", () => {
+    const s = initialState();
+    applyMessage(s, { type: "stage", stage: "intro", title: "Intro", index: 1, total: 4 });
+    applyMessage(s, { type: "transcription", message: "Who are you?", isAI: true, participantName: "Alex", kind: "" });
+    resetShown(s);
+    expect(s.lines).toEqual([]);
+    expect(s.stage).toBeNull();
+    expect(s.question).toMatch(/first question shortly/);
   });
 });

@@ -56,6 +56,7 @@ describe("parseLocalFrame", () => {
       voice: false,
       agentState: "listening",
       yourTurn: true,
+      epoch: null,
     });
   });
 

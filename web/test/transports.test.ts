@@ -115,6 +115,45 @@ describe("LocalTransport", () => {
     ]);
   });
 
+  it("starts counting again when the server restarted (a new epoch), and says so", () => {
+    let resets = 0;
+    const t = new LocalTransport(
+      "interview-abc",
+      { status: () => {}, data: (m) => messages.push(m), started: () => {}, error: () => {}, reset: () => resets++ },
+      null,
+      {
+        socket: (url) => {
+          const s = new FakeSocket(url);
+          sockets.push(s);
+          return s;
+        },
+        setTimer: (fn, ms) => timers.push({ fn, ms }),
+        player: new SilentPlayer(() => {}),
+      },
+    );
+    t.connect();
+    socket().open();
+    socket().receive({ type: "session", started: true, epoch: "run-1", agentState: "listening" });
+    socket().receive(data(1, { type: "question", question: "First?" }));
+    socket().receive(data(2, { type: "question", question: "Second?" }));
+    socket().drop();
+    timers[0]?.fn();
+    socket().open();
+    expect(socket().sent[0]).toEqual({ type: "hello", lastSeq: 2, epoch: "run-1" });
+    // Same server: numbers continue.
+    socket().receive({ type: "session", started: true, epoch: "run-1", agentState: "listening" });
+    expect(resets).toBe(0);
+    socket().drop();
+    timers[1]?.fn();
+    socket().open();
+    // The server restarted: its numbering starts again and it replays from message 1.
+    socket().receive({ type: "session", started: true, epoch: "run-2", agentState: "listening" });
+    expect(resets).toBe(1);
+    socket().receive(data(1, { type: "question", question: "First again?" }));
+    expect(messages.at(-1)).toEqual({ type: "question", question: "First again?" });
+    expect(t.lastSeq).toBe(1);
+  });
+
   it("waits longer after each failed attempt, up to 4 s, and starts over once connected", () => {
     expect([0, 1, 2, 3, 4, 8].map(reconnectDelay)).toEqual([400, 800, 1600, 3200, 4000, 4000]);
     transport.connect();

@@ -55,6 +55,15 @@ export function initialState(): InterviewState {
   };
 }
 
+/** After a server restart the session's messages are replayed from the start: show them afresh. */
+export function resetShown(s: InterviewState): void {
+  const fresh = initialState();
+  s.stage = fresh.stage;
+  s.question = fresh.question;
+  s.lines = fresh.lines;
+  s.interim = fresh.interim;
+}
+
 export function finish(s: InterviewState, reason?: string): void {
   if (s.ended) return;
   s.ended = true;
