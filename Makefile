@@ -6,7 +6,7 @@ DEMO_ANSWERS ?= examples/answers/software_engineer.yaml
 LIVEKIT_VERSION := v1.13.5
 LIVEKIT_DIR := .cache/livekit-$(LIVEKIT_VERSION)
 
-.PHONY: setup system-deps web livekit stack demo interview test lint format bench clean
+.PHONY: setup system-deps web web-test livekit stack demo interview test lint format bench clean
 
 setup: system-deps ## Install uv, espeak-ng (if root) and the locked Python environment
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
@@ -38,6 +38,9 @@ livekit: ## Build the pinned livekit-server (Go) into .cache/, once
 stack: setup ## Run livekit-server, the API and the agent worker together (voicehire dev)
 	$(UV) run voicehire dev
 
+web-test: web ## The web app's unit tests (vitest); the browser tests are in tests/web (pytest)
+	cd web && npm test --silent
+
 system-deps: ## espeak-ng (offline speech) and PortAudio (for `voicehire agent console`)
 	@missing=""; \
 	command -v espeak-ng >/dev/null 2>&1 || missing="espeak-ng"; \
@@ -62,11 +65,13 @@ interview: setup ## Run an interview in the terminal; type your answers
 test: setup ## Run the test suite
 	$(UV) run pytest
 
-lint: ## ruff, format check, mypy (strict for the domain and storage), import layers
+lint: ## ruff, format check, mypy (strict for the domain and storage), import layers; web: eslint, tsc, generated types
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run mypy
 	$(UV) run lint-imports
+	@if [ -d web/node_modules ]; then cd web && npm run --silent lint; \
+	else echo "note: web/node_modules missing, so the web app is not linted; run 'make web' first"; fi
 
 format:
 	$(UV) run ruff format .
