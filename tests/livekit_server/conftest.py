@@ -132,8 +132,9 @@ class TranscriptionEndpoint:
         return f"http://127.0.0.1:{self.port}/v1"
 
     def say_next(self, *texts: str) -> None:
+        """Answer the next utterances with ``texts`` (replacing what an earlier test left)."""
         with self._lock:
-            self.script.extend(texts)
+            self.script[:] = texts
 
     def _answer(self, wav_bytes: bytes) -> str:
         with wave.open(io.BytesIO(wav_bytes)) as w:
