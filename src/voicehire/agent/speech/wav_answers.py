@@ -1,0 +1,53 @@
+"""Spoken answers from WAV files, for a scripted spoken candidate (``--answers`` with WAVs,
+tests, the benchmark): each file becomes 16 kHz mono samples that a
+:class:`voicehire.agent.audio_io.PacedAudioInput` plays into the session in real time."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import numpy as np
+
+from voicehire.agent.audio_io import PacedAudioInput, read_wav
+
+ANSWER_SAMPLE_RATE = 16000
+MAX_ANSWER_SECONDS = 600
+
+
+class WavAnswerError(ValueError):
+    """A WAV answer file that cannot be played (the message says which and why)."""
+
+
+def load_wav_answer(path: Path) -> tuple[np.ndarray, int]:
+    """Mono int16 samples and their rate from a PCM WAV file, with a clear error otherwise."""
+    if not path.is_file():
+        raise WavAnswerError(f"answer audio {path} does not exist")
+    try:
+        with wave.open(str(path)) as wav:
+            width = wav.getsampwidth()
+        if width != 2:
+            raise wave.Error(f"{8 * width}-bit samples, expected 16-bit")
+        samples, rate = read_wav(path)
+    except (wave.Error, EOFError) as exc:
+        raise WavAnswerError(
+            f"answer audio {path} is not a PCM WAV file ({exc}); convert it with "
+            "`sox IN -c 1 -r 16000 -b 16 OUT.wav`"
+        ) from exc
+    if samples.size == 0:
+        raise WavAnswerError(f"answer audio {path} is empty")
+    if samples.size / rate > MAX_ANSWER_SECONDS:
+        raise WavAnswerError(f"answer audio {path} is longer than {MAX_ANSWER_SECONDS} s")
+    return samples, rate
+
+
+def play_wav_answer(mic: PacedAudioInput, path: Path) -> float:
+    """Queue one answer on the stand-in microphone; returns its length in seconds."""
+    samples, rate = load_wav_answer(path)
+    mic.play(samples, rate)
+    return samples.size / rate
+
+
+def wav_answer_input(frame_ms: int = 20) -> PacedAudioInput:
+    """The session's audio input for a spoken scripted candidate (silence until played)."""
+    return PacedAudioInput(sample_rate=ANSWER_SAMPLE_RATE, frame_ms=frame_ms)
