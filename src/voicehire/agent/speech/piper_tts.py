@@ -62,7 +62,7 @@ class PiperTTS(tts.TTS[Any]):
 
     @property
     def model(self) -> str:
-        return f"piper/{self.voice}"
+        return self.voice
 
     @property
     def provider(self) -> str:

@@ -8,6 +8,7 @@ import wave
 from pathlib import Path
 
 import numpy as np
+from livekit import rtc
 
 from voicehire.agent.audio_io import PacedAudioInput, read_wav
 
@@ -41,10 +42,20 @@ def load_wav_answer(path: Path) -> tuple[np.ndarray, int]:
     return samples, rate
 
 
+def resample(samples: np.ndarray, rate: int, target: int = ANSWER_SAMPLE_RATE) -> np.ndarray:
+    """Band-limited resampling (naive sample picking aliases and costs Whisper words)."""
+    if rate == target:
+        return samples
+    resampler = rtc.AudioResampler(rate, target, quality=rtc.AudioResamplerQuality.HIGH)
+    frame = rtc.AudioFrame(samples.astype(np.int16).tobytes(), rate, 1, samples.size)
+    out = [*resampler.push(frame), *resampler.flush()]
+    return np.concatenate([np.frombuffer(f.data, dtype=np.int16) for f in out])
+
+
 def play_wav_answer(mic: PacedAudioInput, path: Path) -> float:
     """Queue one answer on the stand-in microphone; returns its length in seconds."""
     samples, rate = load_wav_answer(path)
-    mic.play(samples, rate)
+    mic.play(resample(samples, rate, mic.sample_rate), mic.sample_rate)
     return samples.size / rate
 
 
