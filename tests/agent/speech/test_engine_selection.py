@@ -53,9 +53,9 @@ def test_asking_for_local_speech_without_the_models_says_how_to_install(monkeypa
 
     monkeypatch.setattr(speech_engines, "local_stt_installed", lambda: False)
     monkeypatch.setattr(speech_engines, "local_tts_installed", lambda: False)
-    with pytest.raises(SettingsError, match="STT_PROVIDER=local.*make setup"):
+    with pytest.raises(SettingsError, match=r"STT_PROVIDER=local.*make setup"):
         eng.build_stt(settings(stt_provider="local"))
-    with pytest.raises(SettingsError, match="TTS_PROVIDER=local.*make setup"):
+    with pytest.raises(SettingsError, match=r"TTS_PROVIDER=local.*make setup"):
         eng.build_tts(settings(tts_provider="local"))
 
 

@@ -71,7 +71,7 @@ async def test_a_spoken_wav_answer_moves_the_interview_on(tmp_path: Path, whispe
 def test_a_bad_answer_file_is_named(tmp_path: Path):
     bad = tmp_path / "answer.wav"
     bad.write_text("not audio")
-    with pytest.raises(WavAnswerError, match="answer.wav is not a PCM WAV"):
+    with pytest.raises(WavAnswerError, match=r"answer\.wav is not a PCM WAV"):
         play_wav_answer(wav_answer_input(), bad)
     with pytest.raises(WavAnswerError, match="does not exist"):
         play_wav_answer(wav_answer_input(), tmp_path / "missing.wav")
