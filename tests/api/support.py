@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from voicehire.api import create_app
+from voicehire.server import create_app
 from voicehire.settings import Settings, load_settings
 
 ADMIN_TOKEN = "test-admin-token"
