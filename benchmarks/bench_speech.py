@@ -32,11 +32,12 @@ import numpy as np
 import psutil
 from livekit.agents import stt as lk_stt
 
-from voicehire.agent.audio_io import PacedAudioInput, ScriptedSTT, frames_from_samples, read_wav
+from voicehire.agent.audio_io import frames_from_samples, read_wav
 from voicehire.agent.engines import Engines, build_vad
 from voicehire.agent.espeak_tts import EspeakTTS, espeak_path
 from voicehire.agent.speech.models import local_stt_installed, local_tts_installed
 from voicehire.agent.speech.wav_answers import resample
+from voicehire.testing.audio import PacedAudioInput, ScriptedSTT
 
 ANSWERS = Path(__file__).with_name("speech_answers.txt")
 QUESTION = "Thanks, that helps. Now, how would you design a rate limiter for a public API?"
@@ -217,15 +218,16 @@ async def tts_first_audio(engine: Any, runs: int) -> tuple[list[float], float]:
 async def turn_latency(engines: Engines, answer: np.ndarray, turns: int) -> list[float]:
     """End of candidate speech -> first agent audio, in a real session (local runner)."""
     from benchmarks.bench_latency import _plan
-    from voicehire.agent.local_session import start_local_session, wait_for_turn
+    from voicehire.agent.local_run import wait_for_turn
     from voicehire.interview.config import SessionConfig
     from voicehire.settings import load_settings
+    from voicehire.testing.sessions import start_interview
 
     mic = PacedAudioInput(sample_rate=RATE)
     settings = load_settings(
         llm_provider="policy", silence_timeout=120, transcript_dir="/tmp/voicehire-bench"
     )
-    run = await start_local_session(
+    run = await start_interview(
         settings,
         SessionConfig(interview_id="bench-speech", max_duration=3600),
         plan=_plan(turns + 2),

@@ -10,10 +10,12 @@ import pytest
 from tests.agent.speech.conftest import espeak_samples, needs_espeak, needs_stt, needs_tts
 from tests.harness import MemoryStore, make_settings, tiny_plan, wait_until
 from voicehire.agent.engines import Engines, build_vad
-from voicehire.agent.local_session import start_local_session, wait_for_turn
+from voicehire.agent.local_run import wait_for_turn
 from voicehire.agent.policy import InterviewerPolicy
-from voicehire.agent.speech.wav_answers import WavAnswerError, play_wav_answer, wav_answer_input
+from voicehire.agent.speech.wav_answers import WavAnswerError, play_wav_answer
 from voicehire.interview.config import SessionConfig
+from voicehire.testing.audio import PacedAudioInput
+from voicehire.testing.sessions import start_interview
 
 ANSWER = "I am a backend engineer at Acme Payments and I build ledger services in Python."
 
@@ -35,14 +37,14 @@ async def test_a_spoken_wav_answer_moves_the_interview_on(tmp_path: Path, whispe
         out.setframerate(rate)
         out.writeframes(samples.tobytes())
 
-    mic = wav_answer_input()
+    mic = PacedAudioInput(sample_rate=16000)
     engines = Engines(
         llm=InterviewerPolicy(),
         stt=WhisperSTT(WhisperTranscriber(whisper_dir)),
         tts=PiperTTS(),
         vad=build_vad(),
     )
-    run = await start_local_session(
+    run = await start_interview(
         make_settings(),
         SessionConfig(interview_id="spoken", candidate_name="Sam"),
         plan=tiny_plan(),
@@ -72,6 +74,6 @@ def test_a_bad_answer_file_is_named(tmp_path: Path):
     bad = tmp_path / "answer.wav"
     bad.write_text("not audio")
     with pytest.raises(WavAnswerError, match=r"answer\.wav is not a PCM WAV"):
-        play_wav_answer(wav_answer_input(), bad)
+        play_wav_answer(PacedAudioInput(sample_rate=16000), bad)
     with pytest.raises(WavAnswerError, match="does not exist"):
-        play_wav_answer(wav_answer_input(), tmp_path / "missing.wav")
+        play_wav_answer(PacedAudioInput(sample_rate=16000), tmp_path / "missing.wav")

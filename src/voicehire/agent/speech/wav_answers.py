@@ -1,19 +1,29 @@
 """Spoken answers from WAV files, for a scripted spoken candidate (``--answers`` with WAVs,
-tests, the benchmark): each file becomes 16 kHz mono samples that a
-:class:`voicehire.agent.audio_io.PacedAudioInput` plays into the session in real time."""
+tests, the benchmark): each file becomes band-limited 16 kHz mono samples that a paced
+audio input (e.g. :class:`voicehire.testing.audio.PacedAudioInput`) plays into the
+session in real time."""
 
 from __future__ import annotations
 
 import wave
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from livekit import rtc
 
-from voicehire.agent.audio_io import PacedAudioInput, read_wav
+from voicehire.agent.audio_io import read_wav
 
 ANSWER_SAMPLE_RATE = 16000
 MAX_ANSWER_SECONDS = 600
+
+
+class AnswerPlayer(Protocol):
+    """An audio input that plays queued clips in real time (silence in between)."""
+
+    sample_rate: int
+
+    def play(self, samples: np.ndarray, sample_rate: int) -> None: ...
 
 
 class WavAnswerError(ValueError):
@@ -52,13 +62,8 @@ def resample(samples: np.ndarray, rate: int, target: int = ANSWER_SAMPLE_RATE) -
     return np.concatenate([np.frombuffer(f.data, dtype=np.int16) for f in out])
 
 
-def play_wav_answer(mic: PacedAudioInput, path: Path) -> float:
+def play_wav_answer(mic: AnswerPlayer, path: Path) -> float:
     """Queue one answer on the stand-in microphone; returns its length in seconds."""
     samples, rate = load_wav_answer(path)
     mic.play(resample(samples, rate, mic.sample_rate), mic.sample_rate)
     return samples.size / rate
-
-
-def wav_answer_input(frame_ms: int = 20) -> PacedAudioInput:
-    """The session's audio input for a spoken scripted candidate (silence until played)."""
-    return PacedAudioInput(sample_rate=ANSWER_SAMPLE_RATE, frame_ms=frame_ms)
