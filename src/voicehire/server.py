@@ -55,5 +55,8 @@ def _serve(args: argparse.Namespace, _rest: list[str]) -> int:
         log_config=None,
         log_level=settings.log_level.lower(),
         access_log=False,
+        # The socket peer is the client: X-Forwarded-For is never trusted (a proxy in
+        # front would otherwise make every request look local).
+        proxy_headers=False,
     )
     return 0
