@@ -10,7 +10,7 @@ LIVEKIT_DIR := .cache/livekit-$(LIVEKIT_VERSION)
 
 setup: system-deps ## Install uv, espeak-ng (if root) and the locked Python environment
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
-	$(UV) sync --frozen
+	$(UV) sync --frozen --extra speech
 	@$(MAKE) --no-print-directory web
 	@if command -v go >/dev/null 2>&1; then $(MAKE) --no-print-directory livekit; fi
 

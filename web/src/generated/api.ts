@@ -176,7 +176,12 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Upload Result */
+        /**
+         * Upload Result
+         * @description Store the interview's result once. An interview's evaluation is checked against
+         *     the evaluation schema; a stored result (and the human override kept in it) is never
+         *     replaced by the agent (409), but the same upload again is accepted (retries).
+         */
         put: operations["upload_result_api_agent_interviews__interview_id__result_put"];
         post?: never;
         delete?: never;
