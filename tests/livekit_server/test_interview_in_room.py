@@ -204,11 +204,6 @@ def test_captions_of_both_sides_in_the_seed_shape(run: Run) -> None:
     assert {r.sender for r in cand.data} == {run.agent_identity}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="worker: the candidate's captions carry participantId 'candidate' instead of "
-    "their LiveKit identity (RuntimeOptions.candidate_identity is never set from the room)",
-)
 def test_candidate_captions_carry_the_candidates_identity(run: Run) -> None:
     cand = run.candidate
     assert cand is not None
@@ -233,16 +228,14 @@ def test_question_and_stage_messages(run: Run) -> None:
     assert stages[:2] == ["greeting", "self_introduction"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="worker (since the one-conversation-core merge): a candidate_info control message "
-    "no longer changes the candidate's participantName in later captions",
-)
-def test_candidate_info_renames_the_candidate_in_later_captions(run: Run) -> None:
+def test_candidate_info_cannot_rename_the_candidate(run: Run) -> None:
+    """The server (the API's candidate record) names the candidate; a candidate_info
+    message from the page is kept as information, never as a new name (issue 12)."""
     cand = run.candidate
     assert cand is not None
     typed = [m for m in cand.of_type("transcription") if m["message"] == TYPED]
-    assert typed and typed[0]["participantName"] == "Ada King"
+    assert typed and typed[0]["participantName"] == "Ada Lovelace"
+    assert run.full_transcript["metadata"]["candidateInfo"]["name"] == "Ada King"
 
 
 def test_agent_status_endpoints_see_the_real_room(run: Run) -> None:

@@ -108,11 +108,6 @@ def test_token_dispatch_wait_for_start_then_end_interview(lobby: dict, stack: An
     assert mine and mine[0]["sessionInfo"]["endReason"] == "manual_end"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="worker: after the interview ends (end_interview here) the job never shuts down; "
-    "the agent stays in the room until the candidate leaves or the worker stops",
-)
 def test_agent_leaves_the_room_when_the_interview_ends(lobby: dict) -> None:
     assert lobby["agent_left"]
 

@@ -33,9 +33,9 @@ def is_person(participant: rtc.RemoteParticipant, settings: Settings) -> bool:
     )
 
 
-async def wait_for_person(ctx: JobContext, settings: Settings) -> bool:
+async def wait_for_person(ctx: JobContext, settings: Settings) -> rtc.RemoteParticipant | None:
     """Wait up to AGENT_SESSION_TIMEOUT for the person, so nobody is greeted in an empty
-    room. False when nobody came."""
+    room. None when nobody came."""
     await ctx.connect()
     try:
         participant = await asyncio.wait_for(
@@ -46,9 +46,9 @@ async def wait_for_person(ctx: JobContext, settings: Settings) -> bool:
             "nobody joined; ending the job",
             extra={"room": ctx.room.name, "waited": settings.agent_session_timeout},
         )
-        return False
+        return None
     logger.info("participant joined", extra={"identity": participant.identity})
-    return True
+    return participant
 
 
 def agent_identity(ctx: JobContext, settings: Settings) -> str:

@@ -120,11 +120,15 @@ async def run_job(
     )
     runtime = await build_runtime(request)
     _log_problems(ctx, request.problems[len(parsed.problems) :])
-    if not ctx.is_fake_job() and not await wait_for_person(ctx, settings):
-        if sync is not None:
-            await sync.report("cancelled", runtime.no_show_reason)
-        ctx.shutdown(reason="nobody joined")
-        return None
+    if not ctx.is_fake_job():
+        person = await wait_for_person(ctx, settings)
+        if person is None:
+            if sync is not None:
+                await sync.report("cancelled", runtime.no_show_reason)
+            ctx.shutdown(reason="nobody joined")
+            return None
+        # captions name the person by their LiveKit identity
+        runtime.options.candidate_identity = person.identity
 
     deliveries: list[asyncio.Task[Any]] = []
 
@@ -139,8 +143,10 @@ async def run_job(
     async def after_end(outcome: SessionOutcome) -> None:
         if sync is not None:
             await sync.report_end(outcome.end_reason)
-        # Scored/written after the goodbye, off the conversation; the job waits on exit.
+        # Scored/written after the goodbye, off the conversation; the job waits for it
+        # as it shuts down, and the agent leaves the room now the session is over.
         deliveries.append(asyncio.ensure_future(deliver(outcome)))
+        ctx.shutdown(reason=f"session ended: {outcome.end_reason}")
 
     async def on_shutdown(reason: str = "") -> None:
         if not runtime.ended.is_set():
