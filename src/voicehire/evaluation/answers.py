@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from voicehire.interview.intents import INJECTION, classify
 from voicehire.interview.plan import Plan, PlanError, Question, load_plan
 
 logger = logging.getLogger(__name__)
@@ -81,24 +82,10 @@ def _name_parts(names: list[str]) -> list[str]:
     return sorted(parts, key=len, reverse=True)
 
 
-# Sentences addressed to the grader rather than the interviewer: "ignore your
-# instructions", "rate me 10/10", "SYSTEM: ...". They are data, never instructions; the
-# offline scorer leaves them out of the text it compares, and both scorers flag them.
-_INSTRUCTION = re.compile(
-    r"""(?ix)
-    \b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:of\s+)?
-        (?:your|the|previous|prior|above|these|those|my)\b[^.!?\n]{0,30}
-        \b(?:instructions?|prompts?|rubric|guidelines|scoring)\b
-    | \b(?:rate|score|grade|mark|evaluate)\s+(?:me|this|my\s+answers?|the\s+candidate|
-        (?:this|the)\s+answer)\b[^.!?\n]{0,40}(?:\d+\s*(?:/|out\s+of)\s*\d+|full|max|perfect|high)
-    | \b(?:give|award)\s+(?:me|the\s+candidate|this\s+answer)\s+(?:a\s+)?
-        (?:\d+\s*(?:/|out\s+of)\s*\d+|full|perfect|maximum|top|10)
-    | \bfull\s+marks\b
-    | (?:^|[\s"'(])(?:system|assistant|developer)\s*:
-    | \byou\s+are\s+now\b
-    | </?\s*(?:system|instructions?|candidate_answer|transcript)\s*>
-    """
-)
+# Sentences addressed to the grader rather than the interviewer ("ignore your
+# instructions", "rate me 10/10", "SYSTEM: ..."), recognised by the domain's intent rules.
+# They are data, never instructions; the offline scorer leaves them out of the text it
+# compares, and both scorers flag them.
 _SENTENCE_SPAN = re.compile(r"[^.!?\n]+[.!?]*")
 
 
@@ -106,7 +93,7 @@ def instruction_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the sentences in ``text`` that try to instruct the grader."""
     spans = []
     for m in _SENTENCE_SPAN.finditer(text):
-        if _INSTRUCTION.search(m.group(0)):
+        if INJECTION.search(m.group(0)):
             spans.append(m.span())
     return spans
 
@@ -149,6 +136,23 @@ def neutralize(
     )
 
 
+@dataclass(frozen=True)
+class RubricIndicator:
+    competency: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class NonAnswer:
+    """A candidate turn that was not an answer (repeat, skip, a role question, ...)."""
+
+    kind: str
+    text: str
+    topic: str | None = None
+    injection: bool = False
+
+
 @dataclass
 class AnswerItem:
     """One asked question with the candidate's answer and its rubric."""
@@ -160,6 +164,8 @@ class AnswerItem:
     competencies: list[str]
     answer: NeutralText
     role: str = ""
+    indicators: list[RubricIndicator] = field(default_factory=list)
+    non_answers: list[NonAnswer] = field(default_factory=list)
 
     @property
     def answer_text(self) -> str:
@@ -172,6 +178,16 @@ class AnswerItem:
     @property
     def answered(self) -> bool:
         return bool(self.answer.original.strip())
+
+    @property
+    def skipped(self) -> bool:
+        return not self.answered and any(n.kind == "skip" for n in self.non_answers)
+
+
+def rubric_indicators(question: Question | None) -> list[RubricIndicator]:
+    if question is None:
+        return []
+    return [RubricIndicator(c, i.kind, i.text) for c, i in question.indicators()]
 
 
 def plan_from_transcript(full: dict[str, Any]) -> Plan | None:
@@ -215,12 +231,14 @@ def extract_answers(full: dict[str, Any], plan: Plan | None = None) -> list[Answ
     order: list[str] = []
     meta: dict[str, dict[str, Any]] = {}
     words: dict[str, list[str]] = {}
+    others: dict[str, list[NonAnswer]] = {}
 
     def note_question(qid: str, text: str, stage: str) -> None:
         if qid not in meta:
             order.append(qid)
             meta[qid] = {"text": text, "stage": stage}
             words[qid] = []
+            others[qid] = []
         elif text and not meta[qid]["text"]:
             meta[qid]["text"] = text
 
@@ -241,8 +259,16 @@ def extract_answers(full: dict[str, Any], plan: Plan | None = None) -> list[Answ
                 continue
             note_question(qid, "", stage_id)
             msg = str(entry.get("message", "")).strip()
-            if msg:
+            if not msg:
+                continue
+            intent = classify(msg)
+            # An injection attempt stays in the answer: its sentences are dropped from
+            # the scored text and flagged by neutralize(), the rest is still an answer.
+            if intent.is_answer or intent.kind == "injection":
                 words[qid].append(msg)
+            else:
+                # Not scored and never quoted as evidence; listed in the report.
+                others[qid].append(NonAnswer(intent.kind, msg, intent.topic, intent.injection))
 
     items = []
     for qid in order:
@@ -257,6 +283,8 @@ def extract_answers(full: dict[str, Any], plan: Plan | None = None) -> list[Answ
                 competencies=list(question.competencies) if question else ["communication"],
                 answer=neutralize(" ".join(words[qid]), names),
                 role=str((full.get("sessionInfo") or {}).get("interviewRole") or ""),
+                indicators=rubric_indicators(question),
+                non_answers=others[qid],
             )
         )
     return items
