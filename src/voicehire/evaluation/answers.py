@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from voicehire.interview.intents import INJECTION, classify
-from voicehire.interview.plan import Plan, PlanError, Question, load_plan
+from voicehire.interview.plan import CompetencyScale, Plan, PlanError, Question, load_plan
 
 logger = logging.getLogger(__name__)
 
@@ -166,6 +166,7 @@ class AnswerItem:
     role: str = ""
     indicators: list[RubricIndicator] = field(default_factory=list)
     non_answers: list[NonAnswer] = field(default_factory=list)
+    scales: dict[str, CompetencyScale] | None = None  # the plan's own 1–5 scales
 
     @property
     def answer_text(self) -> str:
@@ -285,6 +286,7 @@ def extract_answers(full: dict[str, Any], plan: Plan | None = None) -> list[Answ
                 role=str((full.get("sessionInfo") or {}).get("interviewRole") or ""),
                 indicators=rubric_indicators(question),
                 non_answers=others[qid],
+                scales=plan.competencies if plan else None,
             )
         )
     return items

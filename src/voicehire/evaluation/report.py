@@ -19,7 +19,13 @@ from markupsafe import Markup, escape
 from voicehire.evaluation.models import EvaluationResult
 from voicehire.evaluation.summary import competency_label
 
-RECOMMENDATION_LABELS = {"hire": "Hire", "maybe": "Maybe", "no_hire": "No hire", None: "None"}
+RECOMMENDATION_LABELS = {
+    "hire": "Hire",
+    "maybe": "Maybe",
+    "no_hire": "No hire",
+    "needs_review": "Needs human review",
+    None: "None",
+}
 
 
 @dataclass(frozen=True)
