@@ -20,7 +20,8 @@ ASAG_DATA = os.environ.get(
 # (title, module, argv)
 BENCHMARKS: list[tuple[str, str, list[str]]] = [
     ("Voice latency", "benchmarks.bench_latency", ["--turns", "20"]),
-    ("ASAG scoring", "benchmarks.bench_asag", ["--data", ASAG_DATA]),
+    ("ASAG scoring (held-out split)", "benchmarks.bench_asag", ["--data", ASAG_DATA]),
+    ("Interview answers: verdicts, calibration, invariance", "benchmarks.bench_interview", []),
     ("API load", "benchmarks.bench_api", []),
 ]
 
