@@ -283,8 +283,11 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     for split in splits:
         results[split] = asyncio.run(score_sets(by_split[split], roles, GROUPS["C"]))
-        report(f"{split} split (roles: {', '.join(sorted({s['role'] for s in by_split[split]}))})",
-               by_split[split], results[split])
+        report(
+            f"{split} split (roles: {', '.join(sorted({s['role'] for s in by_split[split]}))})",
+            by_split[split],
+            results[split],
+        )
     if args.fit and "dev" in results:
         a, b = fit_confidence(subset_verdicts(by_split["dev"], results["dev"]))
         print(f"\nconfidence curve fitted on dev: CONF_A={a:.3f}, CONF_B={b:.3f}")

@@ -35,7 +35,7 @@ def grading(body: dict, *, gullible: bool = False) -> FakeReply:
     per_comp: dict[str, list[bool]] = {}
     for ind in data["rubric"]:
         words = set(re.findall(r"[a-z]{4,}", ind["shows"].lower()))
-        hit = gullible and "10/10" in json.dumps(body["messages"]) or len(words & used) >= 2
+        hit = (gullible and "10/10" in json.dumps(body["messages"])) or len(words & used) >= 2
         per_comp.setdefault(ind["competency"], []).append(hit)
         if hit:
             shown.append({"index": ind["index"], "quote": first_sentence})

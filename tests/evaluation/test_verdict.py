@@ -111,8 +111,11 @@ async def test_intents_are_not_scored_and_role_questions_are_listed(
     full, plan = interview(
         {
             "intro.about_you": ["Is this role remote?", STRONG_DATA["intro.about_you"]],
-            "exp.recent_project": ["Sorry, could you repeat the question?", "Let me think."]
-            + [STRONG_DATA["exp.recent_project"]],
+            "exp.recent_project": [
+                "Sorry, could you repeat the question?",
+                "Let me think.",
+                STRONG_DATA["exp.recent_project"],
+            ],
             "exp.challenge": "Can we skip this one?",
             "beh.failure": "I'd like to stop.",
         },
@@ -177,7 +180,9 @@ async def test_outcome_labels_follow_the_end_reason(offline_scorer: OfflineScore
         "cancelled": "cancelled",
     }
     for reason, outcome in expected.items():
-        full, plan = interview({"intro.about_you": STRONG_DATA["intro.about_you"]}, end_reason=reason)
+        full, plan = interview(
+            {"intro.about_you": STRONG_DATA["intro.about_you"]}, end_reason=reason
+        )
         result = await evaluate(full, settings=load_settings(), plan=plan, scorer=offline_scorer)
         assert result.outcome == outcome, reason
 

@@ -138,7 +138,8 @@ _EXPERIENCE = _rx(
     rf"""
     \b(?:\d+|{NUMBER_WORDS})\+?\s+(?:or\s+so\s+)?years?\b
     | \bsince\s+(?:19|20)\d\d
-    | \b(?:before\s+that|previously|prior\s+to|earlier\s+in\s+my\s+career|started\s+(?:my\s+career|out)|
+    | \b(?:before\s+that|previously|prior\s+to|earlier\s+in\s+my\s+career|
+        started\s+(?:my\s+career|out)|
         background\s+in|studied|degree|graduated|bootcamp|my\s+career|worked\s+(?:at|for|on|in)|
         spent\s+\w+\s+(?:years?|months?))
     """
@@ -169,9 +170,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _SENTENCE.finditer(text) if m.group(0).strip()]
 
 
-def _best(
-    text: str, spans: list[tuple[int, int]], rate: Callable[[str], float]
-) -> Detection:
+def _best(text: str, spans: list[tuple[int, int]], rate: Callable[[str], float]) -> Detection:
     best = Detection(0.0, None)
     for a, b in spans:
         s = rate(text[a:b])

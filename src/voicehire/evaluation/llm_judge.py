@@ -150,7 +150,9 @@ def build_messages(item: AnswerItem) -> list[dict[str, str]]:
             for n, i in enumerate(indicators, 1)
         ],
         "scales": {
-            c: {str(k): v for k, v in scales[c].anchors.items()} for c in competencies if c in scales
+            c: {str(k): v for k, v in scales[c].anchors.items()}
+            for c in competencies
+            if c in scales
         },
         "candidate_answer": item.scoring_text,
     }
@@ -211,9 +213,9 @@ class LLMJudge:
 
     async def _attempt(self, item: AnswerItem) -> JudgeOutput:
         try:
-            resp = await self._client.chat.completions.create(
+            resp = await self._client.chat.completions.create(  # type: ignore[call-overload]
                 model=self.model,
-                messages=build_messages(item),  # type: ignore[arg-type]
+                messages=build_messages(item),
                 temperature=0,
                 response_format={
                     "type": "json_schema",
@@ -305,8 +307,8 @@ class LLMJudge:
             if comp not in levels:
                 # A competency the judge skipped is placed by the evidence it credited.
                 mine = [n for n, i in enumerate(indicators, 1) if i.competency == comp]
-                shown = sum(1 for n in mine if n in quotes)
-                levels[comp] = round(1 + 4 * shown / max(1, len(mine)), 2)
+                credited = sum(1 for n in mine if n in quotes)
+                levels[comp] = round(1 + 4 * credited / max(1, len(mine)), 2)
         comp_scores = {c: round(2.5 * (lv - 1), 2) for c, lv in levels.items()}
         key_points = [
             KeyPointCoverage(

@@ -31,8 +31,8 @@ import numpy as np
 
 from voicehire.evaluation.answers import AnswerItem, RubricIndicator
 from voicehire.evaluation.embedding import MiniLMEmbedder, TokenEmbeddings, get_embedder
-from voicehire.evaluation.models import AnswerScore, DimensionScores, KeyPointCoverage, ScorerInfo
 from voicehire.evaluation.evidence import detect, sentences
+from voicehire.evaluation.models import AnswerScore, DimensionScores, KeyPointCoverage, ScorerInfo
 from voicehire.evaluation.scorer import instruction_flags, unanswered
 
 # Similarity anchors of the token-recall scale: unrelated text lands near FLOOR, an
@@ -210,8 +210,7 @@ class OfflineScorer:
         }
         gate = brevity * (OFF_TOPIC_GATE if off_topic else 1.0)
         levels = {
-            c: round(1 + 4 * (v**STRENGTH_EXPONENT) * gate, 2)
-            for c, v in strengths_by_comp.items()
+            c: round(1 + 4 * (v**STRENGTH_EXPONENT) * gate, 2) for c, v in strengths_by_comp.items()
         }
         comp_scores = {c: round(2.5 * (lv - 1), 2) for c, lv in levels.items()}
         overall = float(np.mean(list(comp_scores.values())))
@@ -236,7 +235,7 @@ class OfflineScorer:
             if kps
             else "No rubric for this question."
         )
-        evidence = list(dict.fromkeys(k.evidence for k in kps if k.evidence))
+        quotes = list(dict.fromkeys(k.evidence for k in kps if k.evidence))
         return AnswerScore(
             question_id=it.question_id,
             stage=it.stage,
@@ -248,7 +247,7 @@ class OfflineScorer:
             key_points=kps,
             strengths=strengths,
             improvements=improvements,
-            evidence=evidence,
+            evidence=quotes,
             feedback=feedback,
             flags=flags,
             signals={

@@ -16,7 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from voicehire.evaluation.models import EvaluationResult
+from voicehire.evaluation.models import AnswerScore, EvaluationResult
 from voicehire.evaluation.summary import competency_label
 
 RECOMMENDATION_LABELS = {
@@ -103,7 +103,7 @@ def render_html(result: EvaluationResult) -> str:
                 }
             )
         stages.append({"stage": st.stage, "title": st.title, "lines": lines})
-    answers_by_stage: dict[str, list] = {}
+    answers_by_stage: dict[str, list[AnswerScore]] = {}
     for a in result.answers:
         answers_by_stage.setdefault(a.stage, []).append(a)
     chart = [

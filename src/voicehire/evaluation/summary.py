@@ -20,13 +20,18 @@ answered, or an interview that did not end normally.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from statistics import mean
 from typing import Any
 
-import math
-
-from voicehire.evaluation.models import AnswerScore, InterviewSummary, Outcome, Recommendation
+from voicehire.evaluation.models import (
+    AnswerScore,
+    InterviewSummary,
+    MachineRecommendation,
+    Outcome,
+    Recommendation,
+)
 
 HIRE_AT = 7.0
 MAYBE_AT = 5.0
@@ -35,7 +40,10 @@ MIN_ANSWERED_FOR_HIRE = 0.5
 # (0–10 scale) from the overall score to the nearest threshold. Fitted per scorer kind
 # on the benchmark's dev split; the LLM judge has no benchmark here, so it uses the
 # offline scorer's curve (conservative).
-CONFIDENCE_CURVES: dict[str, tuple[float, float]] = {"offline": (0.297, 1.065), "llm": (0.297, 1.065)}
+CONFIDENCE_CURVES: dict[str, tuple[float, float]] = {
+    "offline": (0.297, 1.065),
+    "llm": (0.297, 1.065),
+}
 REVIEW_BELOW = 0.7
 # Flags that stop the machine from recommending on its own.
 INTEGRITY_FLAGS = ("instruction_to_grader_ignored", "duplicate_text", "does_not_address_question")
@@ -90,6 +98,7 @@ def confidence_for(overall: float, answered_share: float, scorer_kind: str) -> f
         margin = min(margin, 1.0)  # "maybe" is a narrow band: never very sure of it
     return answered_share / (1.0 + math.exp(-(a + b * margin)))
 
+
 # Which per-answer score speaks for a plan competency.
 COMPETENCY_DIMENSION = {
     "technical_accuracy": "technical_accuracy",
@@ -112,7 +121,8 @@ def competency_label(name: str) -> str:
 
 def _dimension_score(answer: AnswerScore, competency: str) -> float | None:
     dim = COMPETENCY_DIMENSION.get(competency, "overall")
-    return getattr(answer.scores, dim)
+    value: float | None = getattr(answer.scores, dim)
+    return value
 
 
 def _avg(values: list[float | None]) -> float | None:
@@ -208,7 +218,7 @@ def summarize(
                 reasons.append(f"{n} answer flag(s): {kind.replace('_', ' ')}")
         if outcome and outcome != "completed":
             reasons.append(f"the interview did not complete normally ({OUTCOME_LABELS[outcome]})")
-    recommendation = leaning
+    recommendation: MachineRecommendation | None = leaning
     if leaning is not None and reasons:
         recommendation = "needs_review"
         rationale += " Needs human review: " + "; ".join(reasons) + "."

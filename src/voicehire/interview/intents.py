@@ -59,10 +59,12 @@ INJECTION = _rx(
     | \b(?:rate|score|grade|mark|evaluate|rank)\s+(?:me|this|my\s+answers?|the\s+candidate|
         (?:this|the|that)\s+answer|him|her|them)\b[^.!?\n]{0,40}
         (?:\d+\s*(?:/|out\s+of)\s*\d+|full|max|maximum|perfect|high|highly|top|ten|hire)
-    | \b(?:give|award|assign)\s+(?:me|the\s+candidate|this\s+answer|my\s+answers?)\s+(?:a\s+|the\s+)?
+    | \b(?:give|award|assign)\s+(?:me|the\s+candidate|this\s+answer|my\s+answers?)\s+(?:a\s+|
+        the\s+)?
         (?:\d+\s*(?:/|out\s+of)\s*\d+|full|perfect|maximum|top|highest|10|ten)
     | \bfull\s+marks\b
-    | \b(?:mark|record|flag|put)\s+(?:me|this\s+candidate|the\s+candidate)\s+(?:down\s+)?as\s+(?:a\s+)?
+    | \b(?:mark|record|flag|put)\s+(?:me|this\s+candidate|
+        the\s+candidate)\s+(?:down\s+)?as\s+(?:a\s+)?
         (?:strong\s+)?(?:hire|pass|passed|excellent)
     | \b(?:recommend|tell\s+them\s+to)\s+hir(?:e|ing)\s+me\b
     | (?:^|[\s"'(\[])(?:system|assistant|developer)\s*(?:prompt)?\s*:
@@ -82,15 +84,19 @@ _PROMPT_REQUEST = _rx(
         (?:what\s+(?:is\s+|are\s+)?)?(?:your|the)\s+(?:full\s+|exact\s+|original\s+|hidden\s+)?
         (?:system\s+)?(?:prompt|instructions|rubric|scoring|criteria|grading|marking\s+scheme|
         evaluation|guidelines|script|notes|answer\s+key|model\s+answers?|key\s+points)
-    | \bwhat(?:'s|\s+is|\s+are)\s+(?:in\s+)?(?:your|the)\s+(?:system\s+)?(?:prompt|instructions|rubric|
+    | \bwhat(?:'s|\s+is|\s+are)\s+(?:in\s+)?(?:your|the)\s+(?:system\s+)?(?:prompt|
+        instructions|rubric|
         scoring\s+(?:criteria|rubric|guide)|grading\s+criteria|evaluation\s+criteria|answer\s+key)
-    | \bhow\s+(?:am\s+i|are\s+you|will\s+i|is\s+this|are\s+candidates|do\s+you)\s+(?:being\s+|be\s+)?
+    | \bhow\s+(?:am\s+i|are\s+you|will\s+i|is\s+this|are\s+candidates|do\s+you)\s+(?:being\s+|
+        be\s+)?
         (?:scored|graded|rated|evaluated|marked|scoring|grading|judging|judged|ranking)
     | \bhow\s+(?:am\s+i|did\s+i|was\s+i)\s+do(?:ing|ne)?\b
     | \bhow\s+did\s+i\s+do\b
     | \bwhat\s+(?:score|rating|grade|mark)s?\s+(?:did|do|will|would|have)\s+(?:i|you)\b
-    | \b(?:am\s+i|did\s+i|will\s+i)\s+(?:going\s+to\s+)?(?:pass|get\s+the\s+job|get\s+hired|be\s+hired|fail)
-    | \bwhat(?:'s|\s+is|\s+was|\s+would\s+be)\s+(?:the|a)\s+(?:right|correct|ideal|perfect|best|model|
+    | \b(?:am\s+i|did\s+i|will\s+i)\s+(?:going\s+to\s+)?(?:pass|get\s+the\s+job|get\s+hired|
+        be\s+hired|fail)
+    | \bwhat(?:'s|\s+is|\s+was|\s+would\s+be)\s+(?:the|a)\s+(?:right|correct|ideal|perfect|
+        best|model|
         expected)\s+answer
     | \bwhat\s+(?:are\s+you|do\s+you)\s+(?:looking|listening)\s+for\s+in\s+(?:an?|my|the)\s+answer
     | \bwhat\s+(?:do\s+you\s+want|should\s+i)\s+(?:me\s+)?to\s+say\b
@@ -104,9 +110,11 @@ _STOP = _rx(
         (?:just\s+)?(?:stop|end|finish|quit|leave|go|cut\s+(?:it|this)\s+short|wrap\s+(?:it\s+|this\s+)?up|
         call\s+it\s+(?:a\s+day|here|quits)|hang\s+up|drop\s+off|withdraw|pause|terminate|cancel)
         (?!\s+(?:on|with|to|the\s+(?:question|service|process|server|job|project|test)))
-    | \b(?:stop|end|finish|terminate|cancel|abort)\s+(?:the|this)\s+(?:interview|call|session|conversation|meeting)
+    | \b(?:stop|end|finish|terminate|cancel|abort)\s+(?:the|this)\s+(?:interview|call|session|
+        conversation|meeting)
     | \bi(?:'m|\s+am)\s+(?:done|finished)\s+(?:here|with\s+(?:this|the)\s+(?:interview|call))
-    | \bi(?:'m|\s+am)\s+(?:no\s+longer|not)\s+(?:interested|comfortable\s+continuing|going\s+to\s+continue)
+    | \bi(?:'m|\s+am)\s+(?:no\s+longer|not)\s+(?:interested|comfortable\s+continuing|
+        going\s+to\s+continue)
     | \bi\s+(?:don't|do\s+not)\s+want\s+to\s+(?:continue|go\s+on|do\s+this)(?:\s+anymore)?
     | \b(?:withdraw|pull\s+out)\s+(?:my\s+application|from\s+(?:the|this)\s+process)
     | \bthat's\s+(?:enough|it)\s+for\s+(?:me|today)
@@ -118,13 +126,16 @@ _STOP = _rx(
 _SKIP = _rx(
     r"""
     \b(?:skip|pass\s+on|pass)\s+(?:this|that|it|the|for\s+now|this\s+one)\b
-    | \b(?:can|could|may|shall)\s+(?:we|i)\s+(?:just\s+)?(?:skip|pass|move\s+on|go\s+to\s+the\s+next|
+    | \b(?:can|could|may|shall)\s+(?:we|i)\s+(?:just\s+)?(?:skip|pass|move\s+on|
+        go\s+to\s+the\s+next|
         come\s+back\s+to)
     | \b(?:let's|let\s+us|i'll|i\s+will|i'd\s+like\s+to|i\s+want\s+to)\s+(?:just\s+)?(?:skip|pass|
         move\s+on(?:\s+to\s+the\s+next)?|come\s+back\s+to\s+(?:it|this|that))
     | \b(?:next|another|a\s+different)\s+question(?:\s+please)?\b
-    | \b(?:i'd|i\s+would)\s+(?:rather|prefer)\s+not\s+(?:to\s+)?(?:answer|say|talk\s+about|go\s+into)
-    | \bi\s+(?:don't|do\s+not|can't|cannot)\s+(?:really\s+)?(?:have|think\s+of|come\s+up\s+with|recall|
+    | \b(?:i'd|i\s+would)\s+(?:rather|prefer)\s+not\s+(?:to\s+)?(?:answer|say|talk\s+about|
+        go\s+into)
+    | \bi\s+(?:don't|do\s+not|can't|cannot)\s+(?:really\s+)?(?:have|think\s+of|
+        come\s+up\s+with|recall|
         remember)\s+(?:an?\s+|any\s+)?(?:answer|example|one|good\s+example|anything|situation|story)
     | \b(?:no\s+idea|not\s+a\s+clue|no\s+clue)\b
     | ^\s*(?:i\s+)?(?:don't|do\s+not|dunno)\s+know\W*$
@@ -138,7 +149,8 @@ _SKIP = _rx(
 _REPEAT = _rx(
     r"""
     \b(?:repeat|reread|re-read)\b
-    | \b(?:say|said|saying|ask|asking|read|reading|go\s+over|going\s+over)\s+(?:that|it|this|the\s+question)
+    | \b(?:say|said|saying|ask|asking|read|reading|go\s+over|going\s+over)\s+(?:that|it|this|
+        the\s+question)
         (?:\s+one)?\s+(?:again|once\s+more|one\s+more\s+time)
     | \b(?:come\s+again|pardon|beg\s+your\s+pardon|excuse\s+me\s*\?)
     | \b(?:didn't|did\s+not|couldn't|could\s+not|can't|cannot)\s+(?:quite\s+)?(?:catch|hear|get)\s+
@@ -161,7 +173,8 @@ _CLARIFY = _rx(
     | \bwhat\s+(?:do|did)\s+you\s+mean\b
     | \bwhat\s+(?:does|did)\s+(?:that|this|it|the\s+question)\s+mean
     | \bwhat\s+(?:exactly\s+)?(?:are|were)\s+you\s+asking
-    | \b(?:i'm|i\s+am)\s+not\s+(?:sure|clear)\s+(?:what|how|which|if)\b.*\b(?:mean|ask|asking|want|looking\s+for)
+    | \b(?:i'm|i\s+am)\s+not\s+(?:sure|clear)\s+(?:what|how|which|if)\b.*\b(?:mean|ask|asking|
+        want|looking\s+for)
     | \b(?:i\s+)?(?:don't|do\s+not)\s+(?:quite\s+|really\s+|fully\s+)?(?:understand|get|follow)\s+
         (?:the\s+question|what\s+you|your\s+question|what\s+(?:is|you're)\s+(?:being\s+)?ask|that|it)
     | \b(?:could|can|would)\s+you\s+(?:please\s+)?(?:clarify|explain|elaborate|be\s+more\s+specific|
@@ -248,8 +261,8 @@ _OFF_TOPIC = _rx(
     | \bwhat(?:'s|\s+is)\s+the\s+(?:weather|time|date|score|capital|meaning\s+of\s+life)
     | \b(?:weather|football|soccer|basketball|baseball|cricket|election|politics|recipe|movie|
         netflix|horoscope|lottery|bitcoin\s+price|stock\s+tips)\b
-    | \b(?:write|debug|fix|solve|do|finish)\s+(?:me\s+)?(?:my|this|some|a|the)\s+(?:homework|assignment|
-        code|script|program|function|essay|math)(?:\s+\w+)?\s+for\s+me
+    | \b(?:write|debug|fix|solve|do|finish)\s+(?:me\s+)?(?:my|this|some|a|the)\s+
+        (?:homework|assignment|code|script|program|function|essay|math)(?:\s+\w+)?\s+for\s+me
     | \bhelp\s+me\s+(?:with\s+my|write\s+my|do\s+my|cheat)
     | \b(?:are\s+you|is\s+this)\s+(?:a\s+)?(?:robot|bot|human|real\s+person|an?\s+ai|chatgpt|gpt)\b
     | \bwhat\s+(?:model|llm|ai)\s+are\s+you
@@ -257,11 +270,12 @@ _OFF_TOPIC = _rx(
     | \bwhat(?:'s|\s+is)\s+your\s+(?:favou?rite|opinion|name|age)\b
     | \bhow\s+old\s+are\s+you
     | \bdo\s+you\s+(?:like|love|have\s+(?:feelings|a\s+(?:girlfriend|boyfriend|family)))
-    | \bwhat\s+do\s+you\s+think\s+(?:about|of)\s+(?:politics|the\s+election|religion|the\s+president|crypto)
+    | \bwhat\s+do\s+you\s+think\s+(?:about|of)\s+
+        (?:politics|the\s+election|religion|the\s+president|crypto)
     | \btranslate\s+(?:this|that|something)
     | \blet's\s+talk\s+about\s+something\s+else
-    | \b(?:book|order|buy|find|search\s+for|google|look\s+up|reserve|get)\s+(?:me\s+)?(?:a|an|some|the)?\s*
-        (?:flight|hotel|restaurant|table|pizza|taxi|cab|uber|ticket|tickets|news)\b
+    | \b(?:book|order|buy|find|search\s+for|google|look\s+up|reserve|get)\s+(?:me\s+)?
+        (?:a|an|some|the)?\s*(?:flight|hotel|restaurant|table|pizza|taxi|cab|uber|ticket|tickets|news)\b
     """
 )
 
@@ -279,7 +293,9 @@ _THINKING = _rx(
     | \bgood\s+question
     | \bwhere\s+do\s+i\s+(?:start|begin)
     | \bhow\s+(?:do|should|can)\s+i\s+put\s+(?:this|it)
-    | ^\s*(?:""" + _FILLER + r"""[\s,.!…-]*)+$
+    | ^\s*(?:"""
+    + _FILLER
+    + r"""[\s,.!…-]*)+$
     """
 )
 
@@ -367,9 +383,7 @@ def classify(text: str) -> Intent:
     role = _is_role_question(low)
     # A question about the job ends the turn with a question, and is short.
     if role and words <= 2 * ANSWER_WORDS and ("?" in low or words <= ANSWER_WORDS + 4):
-        return Intent(
-            "role_question", topic=role_topic(low), matched=t, injection=bool(injection)
-        )
+        return Intent("role_question", topic=role_topic(low), matched=t, injection=bool(injection))
     off = _OFF_TOPIC.search(low)
     if off and _leftover(low, off) < ANSWER_WORDS:
         return Intent("off_topic", matched=t[off.start() : off.end()], injection=bool(injection))

@@ -13,7 +13,7 @@ the title (or description) names their area, and whether they suit the job's lev
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from voicehire.interview.plan import PlanError, Question, format_validation_error
 
 Level = Literal["junior", "mid", "senior"]
+LEVELS: tuple[Level, ...] = ("junior", "mid", "senior")
 _LEVEL_WORDS: dict[str, Level] = {
     "intern": "junior",
     "graduate": "junior",
@@ -52,7 +53,7 @@ class BankQuestion(Question):
     model_config = ConfigDict(extra="forbid")
 
     skills: list[str] = Field(default_factory=list)
-    levels: list[Level] = Field(default_factory=lambda: ["junior", "mid", "senior"])
+    levels: list[Level] = Field(default_factory=lambda: list(LEVELS))
 
 
 class BankArea(BaseModel):
@@ -132,6 +133,14 @@ def _skill_hits(question: BankQuestion, skills: list[str]) -> set[str]:
     return hits
 
 
+def _gain(
+    candidate: tuple[float, int, set[str], BankQuestion], covered: frozenset[str]
+) -> tuple[float, int]:
+    """Sort key: new required skills count most, then the area and description match."""
+    base, order, skills, _ = candidate
+    return (-(3.0 * len(skills - covered) + 0.5 * len(skills & covered) + base), order)
+
+
 def questions_for_job(
     job: JobProfile | None, *, role: str = "", limit: int | None = 3
 ) -> list[Question]:
@@ -166,12 +175,8 @@ def questions_for_job(
     covered: set[str] = set()
     taken = {q.id for q in chosen}
     while candidates and (limit is None or len(chosen) < limit):
-
-        def gain(c: tuple[float, int, set[str], BankQuestion]) -> tuple[float, int]:
-            base, order, skills, _ = c
-            return (-(3.0 * len(skills - covered) + 0.5 * len(skills & covered) + base), order)
-
-        candidates.sort(key=gain)
+        done = frozenset(covered)
+        candidates.sort(key=partial(_gain, covered=done))
         _, _, skills, q = candidates.pop(0)
         if q.id in taken:
             continue
