@@ -216,3 +216,12 @@ def test_role_questions_are_answered_from_the_job_or_deferred() -> None:
     team = answer_role_question("team", job)
     assert team.deferred and "hiring team" in team.text
     assert answer_role_question("salary", None).deferred
+
+
+def test_every_declined_or_handled_intent_has_a_line() -> None:
+    from voicehire.interview.intents import intent_line
+
+    for key in ("clarify_prefix", "skip", "thinking", "off_topic", "prompt_request", "injection"):
+        line = intent_line(key)
+        assert line and "{" not in line
+    assert "rubric" not in intent_line("prompt_request").lower()  # declines, reveals nothing

@@ -449,10 +449,12 @@ def answer_role_question(topic: RoleTopic, job: dict[str, Any] | None) -> RoleAn
             facts = {"process": process}
             text = str(process)
     if text:
-        return RoleAnswer(topic, text + " Let's continue with the interview.", False, facts)
-    return RoleAnswer(
-        topic,
-        "That's a good question, and I don't have that detail. I'll note it so the hiring "
-        "team can answer it when they follow up. Let's continue.",
-        True,
-    )
+        return RoleAnswer(topic, f"{text} {intent_line('role_answered_suffix')}", False, facts)
+    return RoleAnswer(topic, intent_line("role_deferred"), True)
+
+
+def intent_line(key: str) -> str:
+    """The interviewer's fixed line for an intent (``intent_lines`` in prompts.yaml)."""
+    from voicehire.interview.prompts import intent_lines
+
+    return intent_lines()[key]
