@@ -17,14 +17,15 @@ import time
 
 import numpy as np
 
-from voicehire.agent.audio_io import PacedAudioInput, ScriptedSTT, read_wav
 from voicehire.agent.engines import Engines, build_vad
 from voicehire.agent.espeak_tts import EspeakTTS, espeak_path
-from voicehire.agent.local_session import start_local_session, wait_for_turn
+from voicehire.agent.local_run import wait_for_turn
 from voicehire.agent.policy import InterviewerPolicy
 from voicehire.interview.config import SessionConfig
 from voicehire.interview.plan import Plan, Question, ResolvedPlan, Stage
 from voicehire.settings import load_settings
+from voicehire.testing.audio import PacedAudioInput, ScriptedSTT, read_wav
+from voicehire.testing.sessions import start_interview
 
 ANSWER = "I have five years of backend experience with Python and Go."
 
@@ -75,7 +76,7 @@ async def measure(turns: int) -> dict[str, list[float]]:
     settings = load_settings(
         llm_provider="policy", silence_timeout=120, transcript_dir="/tmp/voicehire-bench"
     )
-    run = await start_local_session(
+    run = await start_interview(
         settings,
         SessionConfig(interview_id="bench", max_duration=3600),
         plan=_plan(turns + 2),

@@ -13,11 +13,12 @@ from livekit.agents import llm
 
 from voicehire.agent.engines import Engines
 from voicehire.agent.local_llm import LocalLLM, Reply, tool_names
-from voicehire.agent.local_session import LocalRun, start_local_session
+from voicehire.agent.local_run import LocalRun
 from voicehire.agent.policy import InterviewerPolicy
 from voicehire.interview.config import SessionConfig
 from voicehire.interview.plan import ResolvedPlan, load_plan
 from voicehire.settings import Settings, load_settings
+from voicehire.testing.sessions import start_interview as start_interview_session
 
 PLANS = Path(__file__).parent / "agent" / "plans"
 LONG_ANSWER = (
@@ -136,7 +137,7 @@ async def start_interview() -> AsyncIterator[Starter]:
     ) -> LocalRun:
         settings = settings or make_settings()
         engines = Engines(llm=llm_ or InterviewerPolicy())
-        run = await start_local_session(
+        run = await start_interview_session(
             settings,
             config or SessionConfig(interview_id="t1", candidate_name="Sam", max_duration=600),
             plan=plan or tiny_plan(),

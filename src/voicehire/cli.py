@@ -13,7 +13,6 @@ from voicehire.settings import SettingsError
 # Each module adds its subcommands; order is the order of `voicehire --help`.
 COMMAND_MODULES = (
     "voicehire.agent.commands",
-    "voicehire.agent.call_commands",
     "voicehire.api.commands",
     "voicehire.evaluation.commands",
 )

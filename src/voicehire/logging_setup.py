@@ -7,13 +7,34 @@ one JSON object per line (stage transitions, tool calls, timeouts, errors with c
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import sys
 from pathlib import Path
+from typing import Any, TextIO
 
 import structlog
 
 _CONFIGURED = False
+
+# Fields that identify what the current task works on (e.g. the interview id), added to
+# every record its handlers write: many sessions share one `voicehire serve` process.
+_context: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "voicehire_log_context", default=None
+)
+
+
+def bind_context(fields: dict[str, Any]) -> None:
+    """Tag every record logged from the current task (and the tasks it starts)."""
+    _context.set({k: v for k, v in fields.items() if v is not None})
+
+
+class ContextFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        for key, value in (_context.get() or {}).items():
+            if not hasattr(record, key):
+                setattr(record, key, value)
+        return True
 
 
 def _pre_chain() -> list[structlog.typing.Processor]:
@@ -32,7 +53,7 @@ def configure_logging(
     *,
     console_level: str | None = None,
     console: bool = True,
-    stream=None,
+    stream: TextIO | None = None,
 ) -> None:
     """Configure the root logger. Safe to call more than once (the last call wins).
 
@@ -66,6 +87,7 @@ def configure_logging(
         main.setFormatter(json_formatter if fmt == "json" else console_formatter)
         main.setLevel(console_level or level)
         main._voicehire = True  # type: ignore[attr-defined]
+        main.addFilter(ContextFilter())
         root.addHandler(main)
 
     if log_file is not None:
@@ -73,6 +95,7 @@ def configure_logging(
         file_handler = logging.FileHandler(log_file, encoding="utf-8")
         file_handler.setFormatter(json_formatter)
         file_handler._voicehire = True  # type: ignore[attr-defined]
+        file_handler.addFilter(ContextFilter())
         root.addHandler(file_handler)
 
     root.setLevel(level)

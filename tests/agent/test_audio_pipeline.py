@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 
 from tests.harness import MemoryStore, make_settings, tiny_plan, wait_until
-from voicehire.agent.audio_io import PacedAudioInput, ScriptedSTT, read_wav
 from voicehire.agent.engines import Engines, build_vad
 from voicehire.agent.espeak_tts import EspeakTTS, espeak_path
-from voicehire.agent.local_session import start_local_session, wait_for_turn
+from voicehire.agent.local_run import wait_for_turn
 from voicehire.agent.policy import InterviewerPolicy
 from voicehire.interview.config import SessionConfig
+from voicehire.testing.audio import PacedAudioInput, ScriptedSTT, read_wav
+from voicehire.testing.sessions import start_interview
 
 pytestmark = pytest.mark.skipif(
     espeak_path() is None, reason="espeak-ng is not installed (make setup installs it)"
@@ -30,7 +31,7 @@ async def test_spoken_answer_gets_a_spoken_reply_with_latency_metrics():
     stt = ScriptedSTT([ANSWER])
     engines = Engines(llm=InterviewerPolicy(), stt=stt, tts=tts, vad=build_vad())
     store = MemoryStore()
-    run = await start_local_session(
+    run = await start_interview(
         make_settings(),
         SessionConfig(interview_id="audio", candidate_name="Sam"),
         plan=tiny_plan(),

@@ -7,7 +7,7 @@ import json
 from tests.fakes.openai_server import FakeOpenAIServer, FakeReply
 from tests.harness import LONG_ANSWER, MemoryStore, make_settings, wait_until
 from voicehire.agent.engines import build_llm
-from voicehire.agent.local_session import wait_for_turn
+from voicehire.agent.local_run import wait_for_turn
 
 
 def interviewer(request: dict) -> FakeReply:

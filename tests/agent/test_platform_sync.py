@@ -74,7 +74,7 @@ async def test_interview_reports_to_the_api_from_start_to_result(tmp_path):
             session = ctx.primary_session
             await wait_until(lambda: runtime.awaiting_answer)
             await session.run(user_input=LONG_ANSWER)
-            await runtime.handle_control(ControlMessage("end_interview", {}))
+            await runtime.handle_control(ControlMessage(type="end_interview", data={}))
             got = (await client.get(f"/api/interviews/{iid}", headers=ADMIN)).json()
             assert (got["status"], got["end_reason"]) == ("completed", "manual_end")
 

@@ -12,7 +12,8 @@ from livekit.agents.testing import fake_job_context
 
 from tests.harness import wait_until
 from voicehire.agent import worker
-from voicehire.agent.local_session import wait_for_turn
+from voicehire.agent.local_run import wait_for_turn
+from voicehire.agent.modes.interview import resolve_plan_or_default
 from voicehire.agent.room import wire_room
 from voicehire.settings import load_settings
 
@@ -21,10 +22,19 @@ def _settings(**kw):
     return load_settings(llm_provider="policy", tts_provider="none", stt_provider="none", **kw)
 
 
+def _prepare(ctx, settings):
+    """What a job makes of its metadata: the configuration, the plan, every problem."""
+    parsed = worker.job_config(ctx, settings)
+    plan, problem = resolve_plan_or_default(settings, parsed.config)
+    return SimpleNamespace(
+        config=parsed.config, plan=plan, problems=[*parsed.problems, *filter(None, [problem])]
+    )
+
+
 async def test_malformed_metadata_gets_defaults_and_a_clear_error(caplog):
     caplog.set_level(logging.ERROR)
     with fake_job_context(job_metadata='{"sessionType": "ai_interview",') as ctx:
-        setup = worker.prepare_job(ctx, _settings())
+        setup = _prepare(ctx, _settings())
     assert setup.config.session_type == "ai_interview"
     assert setup.config.max_duration == 1800
     assert setup.plan.plan.id == "full"
@@ -44,7 +54,7 @@ async def test_invalid_fields_fall_back_one_by_one():
         }
     )
     with fake_job_context(job_metadata=meta) as ctx:
-        setup = worker.prepare_job(ctx, _settings())
+        setup = _prepare(ctx, _settings())
     c = setup.config
     assert (c.session_type, c.max_duration, c.enable_transcription) == ("ai_interview", 1800, True)
     assert c.interview_role == "Data Engineer"
@@ -56,7 +66,7 @@ async def test_invalid_fields_fall_back_one_by_one():
 
 async def test_unknown_plan_falls_back_to_the_full_plan():
     with fake_job_context(job_metadata='{"plan": "no-such-plan"}') as ctx:
-        setup = worker.prepare_job(ctx, _settings())
+        setup = _prepare(ctx, _settings())
     assert setup.plan.plan.id == "full"
     assert "no-such-plan" in setup.problems[0]
 
@@ -73,7 +83,7 @@ async def test_seed_metadata_is_read():
         "candidateName": "Ada",
     }
     with fake_job_context(job_metadata=json.dumps(meta)) as ctx:
-        setup = worker.prepare_job(ctx, _settings())
+        setup = _prepare(ctx, _settings())
     c = setup.config
     assert (c.max_duration, c.interview_id, c.candidate_name) == (900, "12345", "Ada")
     assert setup.problems == []
@@ -101,7 +111,8 @@ async def test_room_events_drive_the_interview(start_interview):
         return SimpleNamespace(data=json.dumps(doc).encode(), topic=topic)
 
     room.emit("data_received", packet({"type": "candidate_info", "data": {"name": "Robin"}}))
-    await wait_until(lambda: run.runtime.candidate_name == "Robin")
+    await wait_until(lambda: run.runtime.candidate_info.get("name") == "Robin")
+    assert run.runtime.candidate_name == "Sam"  # the server sets the name, not the page
     room.emit("data_received", packet({"type": "dance"}))  # ignored, logged
     room.emit("data_received", SimpleNamespace(data=b"\xff", topic="control"))  # not JSON
     agent = SimpleNamespace(
@@ -121,7 +132,7 @@ async def test_room_events_drive_the_interview(start_interview):
 
 async def test_dispatch_is_explicit_and_identity_is_recognisable():
     settings = _settings(agent_name="voicehire-test")
-    assert worker.worker_options(settings).agent_name == "voicehire-test"
+    assert worker.build_server(settings)._agent_name == "voicehire-test"
     accepted = {}
 
     async def accept(**kw):
@@ -132,8 +143,8 @@ async def test_dispatch_is_explicit_and_identity_is_recognisable():
 
 
 async def test_session_type_selects_the_mode(tmp_path):
-    from voicehire.agent.modes.base import ModeRuntime
-    from voicehire.agent.runtime import InterviewRuntime
+    from voicehire.agent.modes.call import CallRuntime
+    from voicehire.agent.modes.interview import InterviewRuntime
 
     settings = _settings(transcript_dir=tmp_path)
     cases = {
@@ -151,7 +162,7 @@ async def test_session_type_selects_the_mode(tmp_path):
     for mode, meta in cases.items():
         with fake_job_context(job_metadata=json.dumps(meta), room=rtc.Room()) as ctx:
             runtime = await worker.run_job(ctx, settings, None)
-            expected = InterviewRuntime if mode == "ai_interview" else ModeRuntime
+            expected = InterviewRuntime if mode == "ai_interview" else CallRuntime
             assert isinstance(runtime, expected), mode
             assert runtime.config.session_type == mode
             await runtime.end("test", speak=False)

@@ -81,6 +81,6 @@ def test_string_and_numeric_forms_are_accepted():
 
 def test_round_trip_through_metadata():
     c = SessionConfig(
-        interview_id="i-1", candidate_name="Ada", plan="mock", extra={"waitForStart": True}
+        interview_id="i-1", candidate_name="Ada", plan="mock", wait_for_start=True, extra={"x": 1}
     )
     assert parse_session_config(json.dumps(c.to_metadata())).config == c

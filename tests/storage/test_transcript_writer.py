@@ -9,7 +9,7 @@ import time
 import pytest
 from tests.harness import LONG_ANSWER, MemoryStore, wait_until
 
-from voicehire.agent.local_session import answer, wait_for_turn
+from voicehire.agent.local_run import answer, wait_for_turn
 from voicehire.storage.transcripts import (
     LocalTranscriptStore,
     TranscriptWriteError,

@@ -14,11 +14,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.web.conftest import launch
-from voicehire.agent.audio_io import ScriptedSTT, read_wav
 from voicehire.agent.engines import Engines, build_vad
 from voicehire.agent.espeak_tts import EspeakTTS, espeak_path
 from voicehire.agent.policy import InterviewerPolicy
-from voicehire.web.local_transport import default_engines
+from voicehire.testing.audio import ScriptedSTT, read_wav
+from voicehire.web.local.session import default_engines
 
 pytestmark = pytest.mark.skipif(espeak_path() is None, reason="espeak-ng is not installed")
 

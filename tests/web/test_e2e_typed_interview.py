@@ -10,6 +10,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.web.conftest import ADMIN_TOKEN, launch
+from voicehire.testing.connection import drop_connection
 
 # What the candidate types, by a word in the interviewer's last question.
 REPLIES = {
@@ -120,7 +121,7 @@ def test_typed_interview_end_to_end(live_server, playwright_driver, tmp_path, sh
         seen = ai_lines(cand).count()
         live_server.manager.blocked_rooms.add(room)
         send(cand, ANSWERS[0])
-        assert live_server.call(live_server.manager.drop_connection(room))
+        assert live_server.call(drop_connection(live_server.manager, room))
         expect(cand.get_by_role("alert")).to_contain_text("reconnecting")
         expect(cand.locator("#status")).to_have_attribute("data-state", "reconnecting")
         shots(cand, "candidate-reconnecting")

@@ -1,11 +1,9 @@
 """Custom audio I/O for running the agent without a LiveKit room.
 
 - :class:`WavFileAudioOutput` records what the agent says into a WAV file (the demo).
-- :class:`PacedAudioInput` feeds audio frames to the session in real time, the way a
-  microphone would (tests and the latency benchmark).
-- :class:`ScriptedSTT` is a speech-to-text engine that returns prepared transcripts, one
-  per recognised utterance: this machine has no usable offline STT, so the audio tests
-  and benchmark use it to exercise the real VAD → STT → LLM → TTS pipeline.
+- :func:`read_wav` and :func:`frames_from_samples` turn WAV audio into frames.
+
+(The paced microphone and the scripted STT of the tests live in ``voicehire.testing``.)
 """
 
 from __future__ import annotations
@@ -19,8 +17,6 @@ from pathlib import Path
 
 import numpy as np
 from livekit import rtc
-from livekit.agents import stt, utils
-from livekit.agents.types import NOT_GIVEN, APIConnectOptions, NotGivenOr
 from livekit.agents.voice import io
 
 
@@ -120,81 +116,4 @@ def frames_from_samples(
             sample_rate=sample_rate,
             num_channels=1,
             samples_per_channel=per_frame,
-        )
-
-
-class PacedAudioInput(io.AudioInput):
-    """A microphone stand-in: plays queued clips in real time, silence in between."""
-
-    def __init__(self, *, sample_rate: int = 16000, frame_ms: int = 20) -> None:
-        super().__init__(label="paced-audio")
-        self.sample_rate = sample_rate
-        self.frame_ms = frame_ms
-        self._queue: asyncio.Queue[np.ndarray] = asyncio.Queue()
-        self._pending: list[rtc.AudioFrame] = []
-        self._next_at: float | None = None
-        self._silence = np.zeros(sample_rate * frame_ms // 1000, dtype=np.int16)
-        self.clip_ended_at: list[float] = []  # perf_counter when each clip's last frame went out
-        self._closed = False
-
-    def play(self, samples: np.ndarray, sample_rate: int) -> None:
-        if sample_rate != self.sample_rate:
-            idx = np.linspace(
-                0, len(samples) - 1, int(len(samples) * self.sample_rate / sample_rate)
-            )
-            samples = samples[idx.astype(np.int64)]
-        self._queue.put_nowait(samples)
-
-    def close(self) -> None:
-        self._closed = True
-
-    async def __anext__(self) -> rtc.AudioFrame:
-        if self._closed:
-            raise StopAsyncIteration
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        if self._next_at is None:
-            self._next_at = now
-        if self._next_at > now:
-            await asyncio.sleep(self._next_at - now)
-        self._next_at += self.frame_ms / 1000
-        if not self._pending and not self._queue.empty():
-            clip = self._queue.get_nowait()
-            self._pending = list(frames_from_samples(clip, self.sample_rate, self.frame_ms))
-        if self._pending:
-            frame = self._pending.pop(0)
-            if not self._pending:
-                self.clip_ended_at.append(time.perf_counter())
-            return frame
-        return next(iter(frames_from_samples(self._silence, self.sample_rate, self.frame_ms)))
-
-
-class ScriptedSTT(stt.STT):
-    """Returns the next prepared transcript for each utterance the VAD cuts out."""
-
-    def __init__(self, transcripts: Iterable[str]) -> None:
-        super().__init__(capabilities=stt.STTCapabilities(streaming=False, interim_results=False))
-        self._transcripts = list(transcripts)
-        self.calls = 0
-
-    @property
-    def model(self) -> str:
-        return "scripted"
-
-    @property
-    def provider(self) -> str:
-        return "voicehire-test"
-
-    async def _recognize_impl(
-        self,
-        buffer: utils.AudioBuffer,
-        *,
-        language: NotGivenOr[str] = NOT_GIVEN,
-        conn_options: APIConnectOptions,
-    ) -> stt.SpeechEvent:
-        text = self._transcripts[self.calls] if self.calls < len(self._transcripts) else ""
-        self.calls += 1
-        return stt.SpeechEvent(
-            type=stt.SpeechEventType.FINAL_TRANSCRIPT,
-            alternatives=[stt.SpeechData(language="en", text=text)],
         )

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from livekit.agents import NOT_GIVEN
 from livekit.agents import llm as lk_llm
 from livekit.agents import stt as lk_stt
 from livekit.agents import tts as lk_tts
@@ -25,9 +26,9 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class Engines:
-    llm: lk_llm.LLM
-    stt: lk_stt.STT | None = None
-    tts: lk_tts.TTS | None = None
+    llm: lk_llm.LLM[Any]
+    stt: lk_stt.STT[Any] | None = None
+    tts: lk_tts.TTS[Any] | None = None
     vad: lk_vad.VAD | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -57,7 +58,7 @@ def uses_cloud_llm(settings: Settings) -> bool:
     return bool(settings.openai_api_key or settings.openai_base_url)
 
 
-def build_llm(settings: Settings) -> lk_llm.LLM:
+def build_llm(settings: Settings) -> lk_llm.LLM[Any]:
     if not uses_cloud_llm(settings):
         return InterviewerPolicy()
     from livekit.plugins import openai
@@ -69,12 +70,12 @@ def build_llm(settings: Settings) -> lk_llm.LLM:
     return openai.LLM(
         model=settings.llm_model,
         api_key=settings.openai_api_key or "not-needed",
-        base_url=settings.openai_base_url,
+        base_url=settings.openai_base_url or NOT_GIVEN,
         temperature=settings.llm_temperature,
     )
 
 
-def build_stt(settings: Settings) -> lk_stt.STT | None:
+def build_stt(settings: Settings) -> lk_stt.STT[Any] | None:
     provider = settings.stt_provider
     if provider == "auto":
         if settings.deepgram_api_key:
@@ -106,11 +107,11 @@ def build_stt(settings: Settings) -> lk_stt.STT | None:
     return openai.STT(
         model=settings.stt_model or "gpt-4o-mini-transcribe",
         api_key=settings.openai_api_key or "not-needed",
-        base_url=settings.openai_base_url,
+        base_url=settings.openai_base_url or NOT_GIVEN,
     )
 
 
-def build_tts(settings: Settings) -> lk_tts.TTS | None:
+def build_tts(settings: Settings) -> lk_tts.TTS[Any] | None:
     provider = settings.tts_provider
     if provider == "auto":
         if settings.cartesia_api_key:
@@ -144,7 +145,7 @@ def build_tts(settings: Settings) -> lk_tts.TTS | None:
     return openai.TTS(
         voice=settings.tts_voice,
         api_key=settings.openai_api_key or "not-needed",
-        base_url=settings.openai_base_url,
+        base_url=settings.openai_base_url or NOT_GIVEN,
     )
 
 

@@ -11,6 +11,7 @@ import asyncio
 import io
 import shutil
 import wave
+from typing import Any
 
 from livekit.agents import APIConnectionError, tts, utils
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, APIConnectOptions
@@ -22,7 +23,7 @@ def espeak_path() -> str | None:
     return shutil.which("espeak-ng")
 
 
-class EspeakTTS(tts.TTS):
+class EspeakTTS(tts.TTS[Any]):
     def __init__(self, *, voice: str = "en-us", rate: int = 175, binary: str | None = None):
         super().__init__(
             capabilities=tts.TTSCapabilities(streaming=False),
@@ -52,6 +53,8 @@ class EspeakTTS(tts.TTS):
 
     async def synthesize_wav(self, text: str) -> bytes:
         """The whole utterance as a WAV file (used by tests and tools)."""
+        if self._binary is None:
+            raise RuntimeError("espeak-ng is not installed")
         proc = await asyncio.create_subprocess_exec(
             self._binary,
             "--stdout",

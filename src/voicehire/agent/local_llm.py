@@ -65,7 +65,7 @@ class _LocalStream(llm.LLMStream):
             )
 
 
-class LocalLLM(llm.LLM):
+class LocalLLM(llm.LLM[Any]):
     """Subclasses implement :meth:`decide`; it must not change any state (the framework
     may call it speculatively and discard the result)."""
 

@@ -11,13 +11,29 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from typing import Any, Protocol
 
-logger = logging.getLogger(__name__)
+from voicehire.interview.messages import (
+    CONTROL_TYPES,
+    TRANSCRIPTION_TOPIC,
+    ControlMessage,
+    ControlMessageError,
+    parse_control_message,
+)
 
-TRANSCRIPTION_TOPIC = "transcription"
-CONTROL_TYPES = ("start_interview", "end_interview", "next_question", "candidate_info")
+__all__ = [
+    "CONTROL_TYPES",
+    "TRANSCRIPTION_TOPIC",
+    "ControlMessage",
+    "ControlMessageError",
+    "FanOut",
+    "ListSink",
+    "MessageSink",
+    "RoomSink",
+    "parse_control_message",
+]
+
+logger = logging.getLogger(__name__)
 
 
 class MessageSink(Protocol):
@@ -56,30 +72,12 @@ class RoomSink:
             )
 
 
-@dataclass
-class ControlMessage:
-    type: str
-    data: dict[str, Any]
+class FanOut:
+    """Sends every message to each of several sinks, in order."""
 
+    def __init__(self, *sinks: MessageSink) -> None:
+        self.sinks = sinks
 
-class ControlMessageError(ValueError):
-    pass
-
-
-def parse_control_message(payload: bytes | str) -> ControlMessage:
-    """Parse an inbound control message, with a clear error for anything malformed."""
-    try:
-        doc = json.loads(payload)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ControlMessageError(f"control message is not JSON: {exc}") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("type"), str):
-        raise ControlMessageError("control message must be a JSON object with a string 'type'")
-    if doc["type"] not in CONTROL_TYPES:
-        raise ControlMessageError(
-            f"unknown control message type {doc['type']!r}; expected one of "
-            + ", ".join(CONTROL_TYPES)
-        )
-    data = doc.get("data", {k: v for k, v in doc.items() if k != "type"})
-    if not isinstance(data, dict):
-        raise ControlMessageError("control message 'data' must be an object")
-    return ControlMessage(doc["type"], data)
+    async def send(self, message: dict[str, Any], topic: str = TRANSCRIPTION_TOPIC) -> None:
+        for sink in self.sinks:
+            await sink.send(message, topic)

@@ -10,7 +10,7 @@ agent goes on from the room metadata, keeps its local files, and logs what faile
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from voicehire.platform_client import PlatformClient, PlatformError
 from voicehire.storage.transcripts import TranscriptStore
@@ -36,7 +36,9 @@ class PlatformTranscriptStore:
         return f"{self.client.base_url} (interview {self.interview_id})"
 
     async def write(self, name: str, document: dict[str, Any]) -> str:
-        kind = "full" if document.get("metadata", {}).get("kind") == "full" else "stage"
+        kind: Literal["stage", "full"] = (
+            "full" if document.get("metadata", {}).get("kind") == "full" else "stage"
+        )
         await self.client.upload_transcript(self.interview_id, document, kind, name)
         return f"{self.client.base_url}/api/interviews/{self.interview_id}/transcripts#{name}"
 

@@ -20,7 +20,7 @@ from voicehire.interview import prompts
 from voicehire.interview.flow import word_count
 
 if TYPE_CHECKING:
-    from voicehire.agent.runtime import InterviewRuntime
+    from voicehire.agent.modes.interview import InterviewRuntime
 
 # An answer shorter than this (all turns for the question together) gets a follow-up.
 FOLLOW_UP_BELOW_WORDS = 15

@@ -27,6 +27,7 @@ class TranscriptRecorder:
         self.writer = writer
         self.stages: list[StageTranscript] = []
         self.full_path: str | None = None
+        self.full_document: dict[str, Any] | None = None
 
     @property
     def current(self) -> StageTranscript | None:

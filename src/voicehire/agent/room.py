@@ -17,7 +17,7 @@ from voicehire.agent.platform_sync import (
     PlatformSync,
     PlatformTranscriptStore,
 )
-from voicehire.agent.session_runtime import SessionRuntime
+from voicehire.agent.runtime import SessionRuntime
 from voicehire.platform_client import PlatformClient
 from voicehire.settings import Settings
 from voicehire.storage.transcripts import LocalTranscriptStore, TranscriptWriter

@@ -1,10 +1,15 @@
-"""One interview in progress: the flow, the timers, the transcripts and the ending.
+"""One conversation in progress, whatever its mode: the single session lifecycle.
 
-The stage agents' tools call into this object; so do the timers (stage time budget,
-candidate silence, maximum duration), the inbound control messages and the room (the
-candidate leaving). Every path that changes the stage goes through
-:meth:`InterviewRuntime._enter_stage`, and every path that ends the interview goes
-through :meth:`InterviewRuntime.end`, so each happens once and is recorded once.
+attach → begin → utterances → silence and maximum-duration timers → control messages
+→ end (stop timers, closing line, finalize, publish, transcript finish, one
+:class:`~voicehire.interview.outcome.SessionOutcome`, callbacks, shutdown).
+
+A mode (the interview, a gap-filling call, a briefing) subclasses
+:class:`SessionRuntime` and supplies only its hooks: the first agent, the lines it
+says, how utterances map to stages and questions, what silence means, and its result.
+Every path that ends a session goes through :meth:`SessionRuntime.end`, so it happens
+once and is recorded once. The agents' tools reach the runtime as the session's
+userdata (``RunContext[SessionRuntime].userdata``).
 """
 
 from __future__ import annotations
@@ -14,40 +19,40 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from livekit.agents import Agent, AgentSession, ToolError, llm
+from livekit.agents import Agent, AgentSession, llm
 from livekit.agents.voice.events import (
+    AgentStateChangedEvent,
+    CloseEvent,
+    CloseReason,
     ConversationItemAddedEvent,
+    FunctionToolsExecutedEvent,
     UserStateChangedEvent,
 )
 
-from voicehire.agent.messages import ControlMessage, MessageSink
+from voicehire.agent.messages import MessageSink
 from voicehire.agent.recorder import TranscriptRecorder
-from voicehire.agent.session_runtime import IDLE_WAIT, SessionRuntime
-from voicehire.agent.stages import QuestionStageAgent, StageAgent
-from voicehire.interview import prompts
 from voicehire.interview.config import SessionConfig
-from voicehire.interview.flow import InterviewFlow, TransitionError
-from voicehire.interview.plan import ResolvedPlan, Stage
+from voicehire.interview.messages import (
+    ControlMessage,
+    InterviewEndedMessage,
+    TranscriptionMessage,
+    WireModel,
+)
+from voicehire.interview.outcome import SessionOutcome
 from voicehire.interview.transcript import SessionInfo, Utterance, now_ms
+from voicehire.logging_setup import bind_context
+from voicehire.settings import Settings
 from voicehire.storage.transcripts import TranscriptWriteError, TranscriptWriter
 
 logger = logging.getLogger(__name__)
 
-EndCallback = Callable[["InterviewOutcome"], Awaitable[None]]
+# Seconds to wait for the agent to finish a turn before a timer acts anyway.
+IDLE_WAIT = 15.0
+BUSY_STATES = ("thinking", "speaking", "initializing")
 
-# Silent stages in a row (no answer, nudged, moved on) before the interview gives up.
-MAX_SILENT_STAGES = 2
-
-
-@dataclass
-class InterviewOutcome:
-    interview_id: str
-    end_reason: str
-    transcript_path: str | None
-    transcript: dict[str, Any] | None
-    transcript_error: str | None
+EndCallback = Callable[[SessionOutcome], Awaitable[None]]
 
 
 @dataclass
@@ -59,408 +64,477 @@ class RuntimeOptions:
     room_name: str = ""
 
 
-class InterviewRuntime(SessionRuntime):
-    def __init__(
-        self,
-        *,
-        config: SessionConfig,
-        plan: ResolvedPlan,
-        writer: TranscriptWriter,
-        sink: MessageSink,
-        options: RuntimeOptions | None = None,
-    ) -> None:
-        super().__init__(sink)
+class Signal:
+    """Wakes every waiter each time :meth:`notify` is called (state changed: look again)."""
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+
+    def notify(self) -> None:
+        self._event.set()
+        self._event = asyncio.Event()
+
+    async def wait(self, limit: float | None = None) -> bool:
+        """True when notified, False when ``limit`` seconds passed first."""
+        try:
+            await asyncio.wait_for(self._event.wait(), limit)
+        except TimeoutError:
+            return False
+        return True
+
+
+class SessionRuntime:
+    """The shared lifecycle. Subclasses set :attr:`mode` and implement the hooks below."""
+
+    mode: ClassVar[str] = "session"
+    title: ClassVar[str] = "Session"
+    human_role: ClassVar[str] = "candidate"  # who the agent talks to: "<role>_left"
+    no_show_reason: ClassVar[str] = "participant_no_show"  # nobody joined the room
+
+    def __init__(self, *, config: SessionConfig, options: RuntimeOptions | None = None) -> None:
         self.config = config
-        self.plan = plan
         self.options = options or RuntimeOptions()
-        self.flow = InterviewFlow(plan)
-        self.candidate_name = config.candidate_name
+        self.session_id = config.interview_id or f"{self.mode.replace('_', '-')}-{now_ms()}"
+        self.person_name = config.candidate_name  # who the agent talks to
         self.candidate_info: dict[str, Any] = {}
-        interview_id = config.interview_id or f"local-{now_ms()}"
-        self.recorder = TranscriptRecorder(
-            SessionInfo(
-                interview_id=interview_id,
-                participant_name=config.candidate_name,
-                room_name=self.options.room_name,
-                session_type=config.session_type,
-                plan_id=plan.plan.id,
-                role=config.interview_role,
-                interview_type=config.interview_type,
-            ),
-            writer,
-        )
-        self.outcome: InterviewOutcome | None = None
-        self._stage_epoch = 0
+        self.session: AgentSession[Any] | None = None
+        self.sink: MessageSink | None = None
+        self.recorder: TranscriptRecorder | None = None
+        self.outcome: SessionOutcome | None = None
+        self.ended = asyncio.Event()
+        self.changed = Signal()  # agent state, conversation or flow changed
+        self._ending = False
+        self._idle = asyncio.Event()
         self._silence_count = 0
-        self._silent_stages = 0
-        self._answered_in_stage = False
-        self._pending_question: str | None = None
-        self._stage_timer: asyncio.Task[None] | None = None
-        self._max_timer: asyncio.Task[None] | None = None
+        self._pending_kinds: dict[str, str] = {}  # fixed lines said, by text -> kind
+        self._timers: list[asyncio.Task[Any]] = []
+        self._tasks: set[asyncio.Task[Any]] = set()
         self._on_end: list[EndCallback] = []
 
-    @property
-    def interview_id(self) -> str:
-        return self.recorder.info.interview_id
+    # --- hooks a mode implements ---------------------------------------------------------
+    def session_info(self) -> SessionInfo:
+        """The transcript's ``sessionInfo`` (plan, role, type)."""
+        return SessionInfo(
+            interview_id=self.session_id,
+            participant_name=self.person_name,
+            room_name=self.options.room_name,
+            session_type=self.mode,
+            plan_id=self.mode,
+            role=self.config.interview_role,
+            interview_type=self.mode,
+        )
+
+    def start(self) -> Agent:
+        """Open the first transcript stage and return the first agent."""
+        raise NotImplementedError
+
+    def make_policy(self) -> llm.LLM[Any]:
+        """The embedded default's deterministic policy for this mode, bound to this runtime."""
+        raise NotImplementedError
 
     @property
-    def started(self) -> bool:
-        return self.flow.state != "not_started"
+    def accepting_utterances(self) -> bool:
+        return self.recorder is not None and self.recorder.current is not None
 
     @property
     def awaiting_answer(self) -> bool:
-        """True when the interview waits for the candidate: a question is open (or the
-        closing stage asked for their questions) and nothing is being said."""
-        if self._ending or self.flow.state != "in_progress" or self.session is None:
-            return False
-        stage = self.flow.current_stage
-        open_question = stage.kind == "closing" or self.flow.current_question_id is not None
-        return open_question and self.session.agent_state == "listening"
+        """True when the session waits for the person to speak."""
+        return not self._ending and self.agent_state == "listening"
+
+    def stage_id(self) -> str:
+        return self.mode
+
+    def answer_question_id(self, text: str) -> str | None:
+        """Record a user utterance with the mode's state; returns the question it answers."""
+        return None
+
+    def agent_question_id(self) -> str | None:
+        return None
+
+    def agent_line_kind(self, text: str) -> str:
+        return "speech"
+
+    def nudge_line(self) -> str:
+        return "Are you still there?"
+
+    async def on_silent_again(self) -> None:
+        """The person stayed silent after the nudge."""
+        await self.end("unresponsive", line="It seems I've lost you. Goodbye!")
+
+    def max_duration_line(self) -> str:
+        return "We've reached the time limit. Thank you. Goodbye!"
+
+    async def on_control(self, message: ControlMessage) -> str:
+        """Mode-specific control messages (``start_interview``, ``next_question``)."""
+        return "not_applicable"
+
+    async def finalize(self, reason: str) -> str:
+        """Called once when the session ends, before the transcript is stored; returns the
+        end reason to record."""
+        return reason
+
+    def transcript_metadata(self) -> dict[str, Any]:
+        return {}
+
+    def result(self, transcript: dict[str, Any] | None) -> dict[str, Any]:
+        """The mode's result document (a call's fields, a briefing's answers)."""
+        return {}
+
+    async def produce_result(self, outcome: SessionOutcome, settings: Settings) -> dict[str, Any]:
+        """After the end (off the conversation): the result document to store with the
+        session (the API's interview result). Calls write their result file."""
+        from voicehire.agent.modes.records import write_result
+
+        write_result(outcome, settings.transcript_dir)
+        return outcome.result
+
+    def header(self) -> str:
+        """One line introducing the session in the terminal."""
+        return f"VoiceHire {self.title.lower()} — {self.person_name}"
+
+    def summary_lines(
+        self, outcome: SessionOutcome, result: dict[str, Any], settings: Settings
+    ) -> list[str]:
+        """What the terminal prints after the session about its result."""
+        path = settings.transcript_dir / f"{outcome.mode}_{outcome.session_id}_result.json"
+        return [f"result:        {path}"] if result and path.exists() else []
 
     def log_context(self) -> dict[str, Any]:
-        stage = self.flow.current_stage.id if self.started else None
-        return {"interview_id": self.interview_id, "stage": stage}
+        """Fields that identify this conversation in every log line."""
+        return {"interview_id": self.session_id, "mode": self.mode}
+
+    # --- wiring ----------------------------------------------------------------------------
+    @property
+    def ending(self) -> bool:
+        """True from the moment the session starts to end (before ``ended`` is set)."""
+        return self._ending
+
+    @property
+    def started(self) -> bool:
+        return self.recorder is not None and bool(self.recorder.stages)
+
+    @property
+    def agent_state(self) -> str:
+        return self.session.agent_state if self.session is not None else "initializing"
 
     def on_end(self, callback: EndCallback) -> None:
         self._on_end.append(callback)
 
-    # --- wiring -----------------------------------------------------------------------------
-    def attach(self, session: AgentSession) -> None:
+    def bind_io(self, writer: TranscriptWriter, sink: MessageSink) -> None:
+        """Where transcripts and outbound messages go (set by the session starter)."""
+        self.sink = sink
+        self.recorder = TranscriptRecorder(self.session_info(), writer)
+
+    def llm_for(self, engine: llm.LLM[Any]) -> llm.LLM[Any]:
+        """The LLM to run: a cloud or test model as given; the embedded default's policy
+        is replaced by this mode's policy, bound to this runtime."""
+        from voicehire.agent.policy import InterviewerPolicy
+
+        return self.make_policy() if isinstance(engine, InterviewerPolicy) else engine
+
+    def attach(self, session: AgentSession[Any]) -> None:
         self.session = session
+        bind_context(self.log_context())
         session.on("conversation_item_added", self._on_item)
         session.on("user_state_changed", self._on_user_state)
+        session.on("agent_state_changed", self._on_agent_state)
         session.on("close", self._on_close)
         session.on("function_tools_executed", self._on_tools)
 
     def begin(self) -> Agent:
-        """Start the interview: the first stage's agent (pass it to ``session.start`` or
+        """Start the session: the first agent (pass it to ``session.start`` or
         ``session.update_agent``) and the maximum-duration timer."""
-        stage = self.flow.start()
-        self.recorder.open_stage(stage.id, stage.title)
-        self._max_timer = self.spawn(self._max_duration_timer(self.config.max_duration))
-        logger.info(
-            "interview started",
-            extra={
-                "interview_id": self.interview_id,
-                "plan": self.plan.plan.id,
-                "stages": self.plan.stage_ids(),
-                "max_duration": self.config.max_duration,
-            },
-        )
-        return self.make_agent(stage, None)
+        agent = self.start()
+        self.start_timer(self._max_duration_timer(self.config.max_duration))
+        logger.info("session started", extra={**self.log_context(), **self.start_log()})
+        self.changed.notify()
+        return agent
 
-    def make_agent(self, stage: Stage, chat_ctx: llm.ChatContext | None) -> StageAgent:
-        cls = QuestionStageAgent if stage.kind == "questions" else StageAgent
-        return cls(self, stage, chat_ctx=chat_ctx)
+    def first_agent(self) -> Agent:
+        """What a room session starts with (the interview may wait in a lobby)."""
+        return self.begin()
 
-    def instructions_for(self, stage: Stage) -> str:
-        values = self._template_values(stage)
-        key = "closing_instructions" if stage.kind == "closing" else "stage_instructions"
-        return prompts.render(key, **values)
+    def start_log(self) -> dict[str, Any]:
+        return {"max_duration": self.config.max_duration}
 
-    def _template_values(self, stage: Stage | None = None) -> dict[str, Any]:
-        plan = self.plan.plan
-        values: dict[str, Any] = {
-            "candidate_name": self.candidate_name,
-            "interviewer_name": plan.interviewer_name,
-            "role": self.config.interview_role,
-            "interview_type": self.config.interview_type,
-            "minutes": max(1, round(self.config.max_duration / 60)),
-            "stage_order": " → ".join(self.plan.stage_ids()),
-        }
-        values["persona"] = prompts.fill(plan.persona, values)
-        if stage is not None:
-            ids = self.plan.stage_ids()
-            i = ids.index(stage.id)
-            hints = [h for q in stage.questions for h in q.follow_ups]
-            values.update(
-                stage_id=stage.id,
-                stage_title=stage.title,
-                stage_goal=stage.goal or stage.title,
-                next_stage=ids[i + 1] if i + 1 < len(ids) else "",
-                follow_up_hints="; ".join(hints) if hints else "ask them to be specific",
-            )
-        return values
-
-    def render(self, key: str, stage: Stage | None = None) -> str:
-        return prompts.render(key, **self._template_values(stage))
-
-    # --- stage life cycle ---------------------------------------------------------------------
-    async def on_stage_entered(self, agent: StageAgent) -> None:
-        stage = agent.stage
-        epoch = self._stage_epoch
-        self._silence_count = 0
-        self._answered_in_stage = False
-        self._cancel(self._stage_timer)
-        self._stage_timer = self.spawn(self._stage_budget_timer(epoch, stage.time_budget))
-        ids = self.plan.stage_ids()
-        self._publish(
-            {
-                "type": "stage",
-                "stage": stage.id,
-                "title": stage.title,
-                "index": ids.index(stage.id),
-                "total": len(ids),
-                "timestamp": now_ms(),
-            }
-        )
-        if stage.kind == "greeting":
-            if stage.opening:
-                await self.say(self.render_text(stage.opening, stage), kind="greeting")
-            if epoch == self._stage_epoch and not self._ending:
-                self.spawn(self.advance("greeting_done"))
-        elif stage.kind == "closing":
-            if stage.opening:
-                await self.say(self.render_text(stage.opening, stage), kind="closing")
-        else:
-            assert self.session is not None
-            self.session.generate_reply(instructions=self.render("stage_start_instruction", stage))
-
-    def render_text(self, template: str, stage: Stage | None = None) -> str:
-        return " ".join(prompts.fill(template, self._template_values(stage)).split())
-
-    def _enter_stage(self, target: str, reason: str) -> StageAgent:
-        """Validate and perform a transition; returns the new stage's agent."""
-        self.flow.transition(target, reason)  # raises TransitionError when not allowed
-        self._stage_epoch += 1
-        self._pending_question = None
-        self.recorder.close_stage(reason)
-        stage = self.flow.current_stage
-        self.recorder.open_stage(stage.id, stage.title)
-        chat_ctx = None
-        if self.session is not None and self.session.current_agent is not None:
-            chat_ctx = self.session.current_agent.chat_ctx.copy(
-                exclude_function_call=True, exclude_instructions=True
-            )
-        return self.make_agent(stage, chat_ctx)
-
-    async def advance(self, reason: str, line: str | None = None) -> None:
-        """Move to the next stage from outside the LLM (greeting done, timeouts, silence)."""
-        epoch = self._stage_epoch
-        await self.wait_idle()
-        if self._ending or epoch != self._stage_epoch:
-            return  # something else moved the interview on meanwhile
-        nxt = self.flow.next_stage
-        if nxt is None:
-            await self.end("completed")
+    # --- speech ------------------------------------------------------------------------------
+    async def say(self, text: str, *, kind: str = "speech") -> None:
+        """Speak a fixed line (not from the LLM); recorded with ``kind`` in the transcript."""
+        if self.session is None:
             return
-        if line:
-            await self.say(line, kind="notice")
-            if self._ending or epoch != self._stage_epoch:
-                return
-        agent = self._enter_stage(nxt.id, reason)
-        assert self.session is not None
-        self.session.update_agent(agent)
-
-    # --- tools ------------------------------------------------------------------------------
-    def tool_next_question(self) -> str:
-        q = self.flow.next_question()
-        if q is None:
-            nxt = self.flow.next_stage
-            return prompts.render("no_more_questions", next_stage=nxt.id if nxt else "")
-        self._pending_question = q.id
-        self.recorder.question_asked(q.id, q.text)
-        self._publish({"type": "question", "question": q.text, "timestamp": now_ms()})
-        return q.text
-
-    def tool_transition(self, agent: StageAgent, target: str, reason: str) -> Agent:
-        if self._ending:
-            raise ToolError("the interview is ending; no more transitions")
+        self._pending_kinds[text] = kind
         try:
-            return self._enter_stage(target, reason or "llm")
-        except TransitionError as exc:
-            raise ToolError(f"transition refused: {exc}") from None
+            await self.session.say(text, allow_interruptions=kind != "goodbye")
+        except RuntimeError as exc:  # session closing
+            logger.info("could not speak", extra={"text": text[:80], "error": str(exc)})
 
-    def tool_end_interview(self, reason: str) -> None:
-        reason = reason if reason in ("completed", "candidate_request") else "completed"
-        # End after the current turn (the goodbye) has been spoken.
-        self.spawn(self.end(reason))
+    async def wait_idle(self, limit: float = IDLE_WAIT) -> None:
+        """Wait until the agent is neither thinking nor speaking (bounded)."""
+        if self.session is None or self.session.agent_state not in BUSY_STATES:
+            return
+        self._idle.clear()
+        try:
+            await asyncio.wait_for(self._idle.wait(), limit)
+        except TimeoutError:
+            logger.warning("agent still busy; acting anyway", extra={"waited": limit})
 
-    # --- session events -------------------------------------------------------------------------
+    async def wait_for_turn(self, settle: float = 0.2) -> bool:
+        """Wait until the session waits for the person's answer and has for ``settle``
+        seconds (not every pause between two sentences). False when it ended instead."""
+        while not self.ended.is_set():
+            if self.awaiting_answer:
+                if not await self.changed.wait(settle):
+                    return True
+            else:
+                # Woken by every state change; the timeout only bounds a missed wake-up.
+                await self.changed.wait(1.0)
+        return False
+
+    # --- session events -----------------------------------------------------------------------
+    def _on_agent_state(self, ev: AgentStateChangedEvent) -> None:
+        if ev.new_state not in BUSY_STATES:
+            self._idle.set()
+        self.changed.notify()
+
     def _on_item(self, ev: ConversationItemAddedEvent) -> None:
         item = ev.item
-        if getattr(item, "type", None) != "message" or item.role not in ("user", "assistant"):
+        if not isinstance(item, llm.ChatMessage) or item.role not in ("user", "assistant"):
             return
         text = (item.text_content or "").strip()
-        if not text or self.flow.state == "not_started":
+        if not text or not self.accepting_utterances:
             return
-        stage_id = self.flow.current_stage.id
         if item.role == "user":
-            question_id = self.flow.record_answer(text)
+            question_id = self.answer_question_id(text)
             self._silence_count = 0
-            self._silent_stages = 0
-            self._answered_in_stage = True
             utt = Utterance(
                 role="candidate",
                 participant_id=self.options.candidate_identity,
-                participant_name=self.candidate_name,
+                participant_name=self.person_name,
                 message=text,
                 timestamp=now_ms(),
-                stage=stage_id,
+                stage=self.stage_id(),
                 question_id=question_id,
             )
         else:
-            kind = self._pending_kinds.pop(text, None)
-            if kind is None:
-                # The turn that opens a question may begin with a short lead-in spoken
-                # before the tool ran; the question itself is the line that asks.
-                if self._pending_question and "?" in text:
-                    kind = "question"
-                    self._pending_question = None
-                else:
-                    kind = "speech"
+            kind = self._pending_kinds.pop(text, None) or self.agent_line_kind(text)
             utt = Utterance(
                 role="agent",
                 participant_id=self.options.agent_identity,
                 participant_name=self.options.agent_name,
                 message=text,
                 timestamp=now_ms(),
-                stage=stage_id,
-                question_id=self.flow.current_question_id,
+                stage=self.stage_id(),
+                question_id=self.agent_question_id(),
                 kind=kind,
             )
+        assert self.recorder is not None
         self.recorder.add(utt)
         if self.config.enable_transcription:
-            msg = utt.to_json()
-            self._publish(msg)
+            self.publish(TranscriptionMessage.model_validate(utt.to_json()))
+        self.changed.notify()
 
     def _on_user_state(self, ev: UserStateChangedEvent) -> None:
         if ev.new_state == "away" and self.started and not self._ending:
             self.spawn(self._on_silence())
 
-    # --- timers -------------------------------------------------------------------------------
     async def _on_silence(self) -> None:
         if self._ending or self.session is None:
             return
         self._silence_count += 1
-        stage = self.flow.current_stage
         logger.info(
-            "candidate silent",
+            "person silent",
             extra={
-                "stage": stage.id,
+                **self.log_context(),
                 "count": self._silence_count,
                 "silence_timeout": self.options.silence_timeout,
             },
         )
         if self._silence_count == 1:
-            await self.say(self.render("nudge"), kind="nudge")
-            self.session.reset_away_timer()
-            return
-        self._silence_count = 0
-        if not self._answered_in_stage:
-            self._silent_stages += 1
-        if self._silent_stages >= MAX_SILENT_STAGES:
-            await self.end("candidate_unresponsive", line=self.render("unresponsive"))
-        elif stage.kind == "closing":
-            await self.end("completed", line=self.render("goodbye"))
-        else:
-            await self.advance("silence", line=self.render("silence_move_on"))
+            await self.say(self.nudge_line(), kind="nudge")
             if self.session is not None and not self._ending:
                 self.session.reset_away_timer()
-
-    async def _stage_budget_timer(self, epoch: int, budget: float) -> None:
-        await asyncio.sleep(budget)
-        if self._ending or epoch != self._stage_epoch:
             return
-        stage = self.flow.current_stage
-        logger.info("stage time budget reached", extra={"stage": stage.id, "budget": budget})
-        if stage.kind == "closing":
-            await self.wait_idle()
-            if not self._ending and epoch == self._stage_epoch:
-                await self.end("completed", line=self.render("goodbye"))
-        else:
-            await self.advance("time_budget", line=self.render("time_up_move_on"))
+        self._silence_count = 0
+        await self.on_silent_again()
+
+    def _on_tools(self, ev: FunctionToolsExecutedEvent) -> None:
+        for call, output in zip(ev.function_calls, ev.function_call_outputs, strict=False):
+            error = output is not None and output.is_error
+            (logger.warning if error else logger.info)(
+                "tool call",
+                extra={
+                    **self.log_context(),
+                    "tool": call.name,
+                    "arguments": call.arguments,
+                    "error": output.output if error and output is not None else None,
+                },
+            )
+        self.changed.notify()
+
+    def _on_close(self, ev: CloseEvent) -> None:
+        if self._ending:
+            return
+        reason = {
+            CloseReason.PARTICIPANT_DISCONNECTED: f"{self.human_role}_left",
+            CloseReason.ERROR: "error",
+            CloseReason.JOB_SHUTDOWN: "job_shutdown",
+        }.get(ev.reason, "session_closed")
+        if ev.error is not None:
+            logger.error(
+                "session closed on error", extra={**self.log_context(), "error": repr(ev.error)}
+            )
+        self.spawn(self.end(reason, speak=False))
+
+    # --- timers ---------------------------------------------------------------------------
+    def start_timer(self, coro: Awaitable[Any]) -> asyncio.Task[Any]:
+        """A timer task, cancelled when the session ends."""
+        task = self.spawn(coro)
+        self._timers.append(task)
+        return task
 
     async def _max_duration_timer(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
         if self._ending:
             return
-        logger.info("maximum interview duration reached", extra={"max_duration": seconds})
-        await self.end("max_duration", line=self.render("max_duration"), wait=5.0)
+        logger.info("maximum duration reached", extra={"max_duration": seconds})
+        await self.end("max_duration", line=self.max_duration_line(), wait=5.0)
 
-    # --- control messages -----------------------------------------------------------------------
+    # --- control messages -----------------------------------------------------------------
     async def handle_control(self, message: ControlMessage) -> str:
         """Apply an inbound control message; returns what was done (for logs and tests)."""
-        logger.info("control message", extra={"type": message.type})
+        logger.info("control message", extra={**self.log_context(), "type": message.type})
         if message.type == "start_interview":
-            if self.started:
-                return "already_started"
-            if self.session is None:
-                return "no_session"
-            self.session.update_agent(self.begin())
-            return "started"
+            return await self.on_control(message)
         if self._ending:
-            return "ignored_interview_ending"
+            return "ignored_session_ending"
         if message.type == "end_interview":
-            await self.end("manual_end", line=self.render("manual_end"))
+            await self.end("manual_end", line=self.manual_end_line())
             return "ended"
-        if message.type == "next_question":
-            if not self.started:
-                return "not_started"
-            await self.wait_idle()
-            if self.flow.current_stage.kind == "questions" and self.flow.remaining_questions():
-                question = self.tool_next_question()
-                await self.say(question, kind="question")
-                return "asked"
-            await self.advance("next_question")
-            return "advanced"
         if message.type == "candidate_info":
-            name = message.data.get("name") or message.data.get("candidateName")
-            if isinstance(name, str) and name.strip():
-                self.candidate_name = name.strip()[:200]
-                self.recorder.info.participant_name = self.candidate_name
-            self.candidate_info.update(message.data)
+            self.update_candidate_info(message.data)
             return "updated"
-        return "unknown"
+        return await self.on_control(message)
+
+    def manual_end_line(self) -> str:
+        return "Thank you. Goodbye!"
+
+    def update_candidate_info(self, data: dict[str, Any]) -> None:
+        """Extra facts about the candidate from the front end. The name is the server's
+        (room metadata / API): a candidate_info message only fills it when none was set."""
+        name = data.get("name") or data.get("candidateName")
+        if (
+            isinstance(name, str)
+            and name.strip()
+            and self.config.candidate_name == SessionConfig().candidate_name
+            and self.person_name == self.config.candidate_name
+        ):
+            self.person_name = name.strip()[:200]
+            if self.recorder is not None:
+                self.recorder.info.participant_name = self.person_name
+        self.candidate_info.update(data)
 
     # --- ending -----------------------------------------------------------------------------
     async def end(
         self, reason: str, *, line: str | None = None, speak: bool = True, wait: float = IDLE_WAIT
-    ) -> InterviewOutcome:
-        """End the interview once: say the closing line, store transcripts (with retries),
-        notify listeners and close the session. Later calls wait for the first one."""
+    ) -> SessionOutcome:
+        """End the session once: closing line, the mode's result, transcripts (blocking,
+        with retries), listeners, then close the session. Later calls wait for the first."""
         if self._ending:
             await self.ended.wait()
             assert self.outcome is not None
             return self.outcome
         self._ending = True
-        self.flow.end(reason)
-        self._cancel(self._stage_timer)
-        if asyncio.current_task() is not self._max_timer:
-            self._cancel(self._max_timer)
+        self.changed.notify()
+        for timer in self._timers:
+            if timer is not asyncio.current_task() and not timer.done():
+                timer.cancel()
         if speak and self.session is not None:
             await self.wait_idle(wait)
             if line:
                 await self.say(line, kind="goodbye")
-        self._publish({"type": "interview_ended", "reason": reason, "timestamp": now_ms()})
+        try:
+            reason = await self.finalize(reason)
+        except Exception:
+            logger.exception("finishing the session's result failed", extra=self.log_context())
+        self.publish(
+            InterviewEndedMessage(reason=reason, mode=self.ended_message_mode(), timestamp=now_ms())
+        )
         path = error = None
-        metadata = {
-            "plan": self.plan.plan.model_dump(mode="json"),
-            "transitions": [
-                {"from": t.from_stage, "to": t.to_stage, "reason": t.reason}
-                for t in self.flow.transitions
-            ],
-            "candidateInfo": self.candidate_info,
-        }
+        metadata: dict[str, Any] = {"candidateInfo": self.candidate_info, "usage": self.usage()}
+        metadata.update(self.transcript_metadata())
+        assert self.recorder is not None, "bind_io() first"
         try:
             path = await self.recorder.finish(reason, metadata)
         except TranscriptWriteError as exc:
             error = str(exc)
             logger.error("full transcript could not be stored", extra={"error": error})
-        self.outcome = InterviewOutcome(
-            interview_id=self.interview_id,
+        transcript = self.recorder.full_document
+        self.outcome = SessionOutcome(
+            mode=self.mode,
+            session_id=self.session_id,
             end_reason=reason,
             transcript_path=path,
-            transcript=getattr(self.recorder, "full_document", None),
+            transcript=transcript,
             transcript_error=error,
+            result=self.result(transcript),
         )
+        logger.info("session ended", extra={**self.log_context(), "reason": reason})
         for callback in self._on_end:
             try:
                 await callback(self.outcome)
             except Exception:
-                logger.exception("end-of-interview callback failed")
+                logger.exception("end-of-session callback failed", extra=self.log_context())
         self.ended.set()
+        self.changed.notify()
         if self.session is not None:
             with contextlib.suppress(RuntimeError):
                 self.session.shutdown(drain=True)
         return self.outcome
+
+    def ended_message_mode(self) -> str | None:
+        return self.mode
+
+    def usage(self) -> list[dict[str, Any]]:
+        """What the session's models used (tokens, characters, audio seconds), per model."""
+        if self.session is None:
+            return []
+        try:
+            return [u.model_dump(mode="json") for u in self.session.usage.model_usage]
+        except Exception as exc:  # usage is informative; never lose a transcript over it
+            logger.warning("session usage unavailable", extra={"error": repr(exc)})
+            return []
+
+    # --- helpers ------------------------------------------------------------------------------
+    def publish(self, message: WireModel) -> None:
+        if self.sink is not None:
+            self.spawn(self.sink.send(message.to_wire()))
+
+    def spawn(self, coro: Awaitable[Any]) -> asyncio.Task[Any]:
+        """Run ``coro`` in the background; its failure is logged, never lost."""
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error(
+                "background task failed", exc_info=task.exception(), extra=self.log_context()
+            )
+
+    @staticmethod
+    def cancel(task: asyncio.Task[Any] | None) -> None:
+        if task is not None and not task.done() and task is not asyncio.current_task():
+            task.cancel()
+
+
+def runtime_options(
+    settings: Settings, *, agent_name: str, identity: str | None = None, room_name: str = ""
+) -> RuntimeOptions:
+    return RuntimeOptions(
+        silence_timeout=settings.silence_timeout,
+        agent_identity=identity or settings.agent_identity,
+        agent_name=agent_name,
+        room_name=room_name,
+    )

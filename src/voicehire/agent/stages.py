@@ -10,33 +10,34 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from livekit.agents import Agent, StopResponse, function_tool, llm
+from livekit.agents import Agent, RunContext, StopResponse, function_tool, llm
 
 from voicehire.interview.plan import Stage
 
 if TYPE_CHECKING:
-    from voicehire.agent.runtime import InterviewRuntime
+    from voicehire.agent.modes.interview import InterviewRuntime
+
+    Context = RunContext[InterviewRuntime]
+else:
+    Context = RunContext
 
 
 class StageAgent(Agent):
-    """Greeting and closing stages: fixed lines plus the ``end_interview`` tool."""
+    """Greeting and closing stages: fixed lines plus the ``end_interview`` tool. The
+    interview's state is the session's userdata (an ``InterviewRuntime``)."""
 
     def __init__(
-        self, runtime: InterviewRuntime, stage: Stage, *, chat_ctx: llm.ChatContext | None = None
+        self, stage: Stage, *, instructions: str, chat_ctx: llm.ChatContext | None = None
     ) -> None:
-        self.runtime = runtime
         self.stage = stage
-        super().__init__(
-            id=f"stage_{stage.id}",
-            instructions=runtime.instructions_for(stage),
-            chat_ctx=chat_ctx,
-        )
+        super().__init__(id=f"stage_{stage.id}", instructions=instructions, chat_ctx=chat_ctx)
 
     async def on_enter(self) -> None:
-        await self.runtime.on_stage_entered(self)
+        runtime: InterviewRuntime = self.session.userdata
+        await runtime.on_stage_entered(self)
 
     @function_tool()
-    async def end_interview(self, reason: str) -> None:
+    async def end_interview(self, context: Context, reason: str) -> None:
         """End the interview and hang up. Call it in the closing stage right after saying
         goodbye, or earlier only if the candidate clearly asks to stop the interview.
 
@@ -44,23 +45,23 @@ class StageAgent(Agent):
             reason: "completed" when the interview finished normally, "candidate_request"
                 when the candidate asked to stop.
         """
-        self.runtime.tool_end_interview(reason)
+        context.userdata.tool_end_interview(reason)
 
 
 class QuestionStageAgent(StageAgent):
     """A stage that asks planned questions (self-introduction, experience, technical, ...)."""
 
     @function_tool()
-    async def next_question(self) -> str:
+    async def next_question(self, context: Context) -> str:
         """Get the next planned question of this stage. Call it at the start of the stage and
         each time the candidate has finished answering the current question (after at most
         one or two follow-ups). Then ask the returned question in your own words, one
         question only. If it reports that there are no more questions, call
         transition_to_stage instead of asking anything."""
-        return self.runtime.tool_next_question()
+        return context.userdata.tool_next_question()
 
     @function_tool()
-    async def transition_to_stage(self, target_stage: str, reason: str) -> Agent:
+    async def transition_to_stage(self, context: Context, target_stage: str, reason: str) -> Agent:
         """Move the interview to another stage. Call it when next_question reports that this
         stage has no more questions (target the next stage), or target the closing stage
         when the interview must wrap up early. Do not say anything in the same turn; the
@@ -70,7 +71,7 @@ class QuestionStageAgent(StageAgent):
             target_stage: the id of the stage to move to, e.g. "technical" or "closing".
             reason: a short reason, e.g. "questions_done".
         """
-        return self.runtime.tool_transition(self, target_stage, reason)
+        return context.userdata.tool_transition(target_stage, reason)
 
 
 class LobbyAgent(Agent):

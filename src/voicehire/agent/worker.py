@@ -1,10 +1,10 @@
 """The LiveKit Agents worker: ``voicehire agent dev|start|console``.
 
 The worker registers with an explicit ``AGENT_NAME``, so it only joins rooms it is
-dispatched to (by the VoiceHire API or a token's room configuration). Each job reads the
-seed-format metadata from the dispatch and the room, runs the interview in the room,
-publishes live transcription on the ``transcription`` data topic, obeys inbound control
-messages, and ends when the candidate leaves.
+dispatched to (by the VoiceHire API or a token's room configuration). Each job reads
+the seed-format metadata from the dispatch and the room (and the API's, when it reports
+to one), builds the session for its ``sessionType`` from the mode registry, runs it in
+the room, and ends when the person leaves.
 """
 
 from __future__ import annotations
@@ -12,20 +12,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from dataclasses import dataclass
 from typing import Any
 
-from livekit.agents import AgentSession, JobContext, JobProcess, JobRequest, WorkerOptions, cli
-from livekit.agents.voice.room_io import RoomOptions
+from livekit.agents import AgentServer, JobContext, JobProcess, JobRequest, cli
 
 from voicehire.agent.engines import build_stt, build_vad
-from voicehire.agent.local_session import resolve_plan
+from voicehire.agent.launch import SessionIO, SessionRequest, build_runtime, start_session
 from voicehire.agent.messages import RoomSink
-from voicehire.agent.modes.base import ModeRuntime
-from voicehire.agent.platform_sync import (
-    InterviewRefused,
-    PlatformSync,
-)
+from voicehire.agent.platform_sync import InterviewRefused, PlatformSync
 from voicehire.agent.room import (
     agent_identity,
     job_engines,
@@ -33,33 +27,25 @@ from voicehire.agent.room import (
     wait_for_person,
     wire_room,
 )
-from voicehire.agent.runtime import InterviewOutcome, InterviewRuntime, RuntimeOptions
-from voicehire.agent.stages import LobbyAgent
-from voicehire.interview.config import SessionConfig, parse_session_config
-from voicehire.interview.plan import PlanError, ResolvedPlan, load_plan
-from voicehire.logging_setup import configure_logging
+from voicehire.agent.runtime import SessionRuntime
+from voicehire.interview.config import ParsedConfig, parse_session_config
+from voicehire.interview.outcome import SessionOutcome
+from voicehire.logging_setup import bind_context, configure_logging
 from voicehire.platform_client import PlatformClient, PlatformError
 from voicehire.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
-# Seconds the job waits for a running evaluation when it shuts down.
-EVALUATION_WAIT = 120.0
+# Seconds the job waits for a running evaluation or result upload when it shuts down.
+RESULT_WAIT = 120.0
 
 
-@dataclass
-class JobSetup:
-    config: SessionConfig
-    plan: ResolvedPlan
-    problems: list[str]
-
-
-def prepare_job(
+def job_config(
     ctx: JobContext, settings: Settings, api_metadata: dict[str, Any] | None = None
-) -> JobSetup:
-    """Session configuration and plan for a job: room metadata, then the dispatch's job
-    metadata, then (when the API is used) the API's, later ones winning. Never raises on
-    bad metadata: every problem is logged with what was wrong, and the default is used."""
+) -> ParsedConfig:
+    """Session configuration for a job: room metadata, then the dispatch's job metadata,
+    then (when the API is used) the API's, later ones winning. Never raises on bad
+    metadata: every problem is logged with what was wrong, and the default is used."""
     room_metadata = ctx.job.room.metadata if ctx.job.room is not None else ""
     parsed = parse_session_config(
         room_metadata,
@@ -67,21 +53,16 @@ def prepare_job(
         api_metadata,
         default_max_duration=settings.max_interview_duration,
     )
-    problems = list(parsed.problems)
-    config = parsed.config
-    try:
-        plan = resolve_plan(settings, config, None)
-    except PlanError as exc:
-        problems.append(f"plan {config.plan!r} unusable ({exc}); using the built-in 'full' plan")
-        plan = load_plan("full").resolve(
-            role=config.interview_role, interview_type=config.interview_type
-        )
+    _log_problems(ctx, parsed.problems)
+    return parsed
+
+
+def _log_problems(ctx: JobContext, problems: list[str]) -> None:
     for problem in problems:
         logger.error(
             "invalid session metadata",
             extra={"job_id": ctx.job.id, "room": ctx.job.room.name, "problem": problem},
         )
-    return JobSetup(config, plan, problems)
 
 
 async def entrypoint(ctx: JobContext) -> None:
@@ -104,109 +85,80 @@ def _platform_client(settings: Settings) -> PlatformClient | None:
 
 async def run_job(
     ctx: JobContext, settings: Settings, platform: PlatformClient | None
-) -> InterviewRuntime | ModeRuntime | None:
-    """Set up and start the job's session (an interview, or a gap-filling or briefing
-    call, by ``sessionType``); returns its runtime (None if refused or nobody joined)."""
-    setup = prepare_job(ctx, settings)
+) -> SessionRuntime | None:
+    """Set up and start the job's session (any mode, by ``sessionType``); returns its
+    runtime once under way (None if refused or nobody joined)."""
+    parsed = job_config(ctx, settings)
     sync = None
-    if platform is not None and setup.config.interview_id:
-        sync = PlatformSync(platform, setup.config.interview_id)
+    if platform is not None and parsed.config.interview_id:
+        sync = PlatformSync(platform, parsed.config.interview_id)
         try:
             api_metadata = await sync.fetch_metadata()
         except InterviewRefused as exc:
             logger.error(
                 "interview refused by the VoiceHire API; leaving the room",
-                extra={"interview_id": setup.config.interview_id, "error": str(exc)},
+                extra={"interview_id": parsed.config.interview_id, "error": str(exc)},
             )
             ctx.shutdown(reason="interview not startable")
             return None
         if api_metadata:
-            setup = prepare_job(ctx, settings, api_metadata)
-    config = setup.config
-    if config.session_type in ("gap_filling", "briefing"):
-        from voicehire.agent.modes.job import run_mode_job
-
-        return await run_mode_job(ctx, config, settings, platform=platform, sync=sync)
+            parsed = job_config(ctx, settings, api_metadata)
+    config = parsed.config
+    fields = {"interview_id": config.interview_id, "room": ctx.room.name}
+    ctx.log_context_fields = {**ctx.log_context_fields, **fields}
+    bind_context(fields)
+    request = SessionRequest(
+        settings=settings,
+        config=config,
+        platform=platform,
+        interview_id=sync.interview_id if sync is not None else None,
+        identity=agent_identity(ctx, settings),
+        room_name=ctx.room.name,
+        lenient=True,
+        problems=list(parsed.problems),
+    )
+    runtime = await build_runtime(request)
+    _log_problems(ctx, request.problems[len(parsed.problems) :])
     if not ctx.is_fake_job() and not await wait_for_person(ctx, settings):
         if sync is not None:
-            await sync.report("cancelled", "candidate_no_show")
-        ctx.shutdown(reason="candidate did not join")
+            await sync.report("cancelled", runtime.no_show_reason)
+        ctx.shutdown(reason="nobody joined")
         return None
 
-    engines = job_engines(ctx, settings)
-    writer = job_transcript_writer(settings, platform, sync)
-    runtime = InterviewRuntime(
-        config=config,
-        plan=setup.plan,
-        writer=writer,
-        sink=RoomSink(ctx.room),
-        options=RuntimeOptions(
-            silence_timeout=settings.silence_timeout,
-            agent_identity=agent_identity(ctx, settings),
-            agent_name=setup.plan.plan.interviewer_name,
-            room_name=ctx.room.name,
-        ),
-    )
-    if engines.policy is not None:
-        engines.policy.bind(runtime)
-    session: AgentSession = AgentSession(
-        llm=engines.llm,
-        stt=engines.stt,
-        tts=engines.tts,
-        vad=engines.vad,
-        user_away_timeout=settings.silence_timeout,
-        # Without speech-to-text the candidate answers by chat (lk.chat); no turn detector.
-        turn_handling={} if engines.stt is not None else {"turn_detection": "manual"},
-    )
-    runtime.attach(session)
-    wire_room(ctx, runtime, settings)
-    evaluation: list[asyncio.Task[Any]] = []
+    deliveries: list[asyncio.Task[Any]] = []
 
-    async def after_interview(outcome: InterviewOutcome) -> None:
+    async def deliver(outcome: SessionOutcome) -> None:
+        try:
+            result = await runtime.produce_result(outcome, settings)
+            if sync is not None and result:
+                await sync.upload_result(result)
+        except Exception:
+            logger.exception("the session's result was not produced", extra=fields)
+
+    async def after_end(outcome: SessionOutcome) -> None:
         if sync is not None:
             await sync.report_end(outcome.end_reason)
-        if outcome.transcript:
-            # Scored after the goodbye, off the conversation; the job waits for it on exit.
-            evaluation.append(asyncio.ensure_future(_evaluate(outcome, setup, settings, sync)))
+        # Scored/written after the goodbye, off the conversation; the job waits on exit.
+        deliveries.append(asyncio.ensure_future(deliver(outcome)))
 
     async def on_shutdown(reason: str = "") -> None:
         if not runtime.ended.is_set():
             await runtime.end("job_shutdown", speak=False)
-        if evaluation:
-            await asyncio.wait(evaluation, timeout=EVALUATION_WAIT)
+        if deliveries:
+            await asyncio.wait(deliveries, timeout=RESULT_WAIT)
 
-    runtime.on_end(after_interview)
+    runtime.on_end(after_end)
     ctx.add_shutdown_callback(on_shutdown)
+    wire_room(ctx, runtime, settings)
     if sync is not None:
         await sync.report("in_progress")
-    first = LobbyAgent() if config.extra.get("waitForStart") else runtime.begin()
-    await session.start(
-        agent=first,
+    io = SessionIO(
+        writer=job_transcript_writer(settings, platform, sync),
+        sink=RoomSink(ctx.room),
         room=ctx.room,
-        room_options=RoomOptions(
-            text_output=config.enable_transcription,
-            # with no TTS engine the agent answers in text (lk.transcription / chat) only
-            audio_output=engines.tts is not None,
-            close_on_disconnect=True,
-        ),
-        record=config.enable_recording,
     )
+    await start_session(runtime, job_engines(ctx, settings), settings, io)
     return runtime
-
-
-async def _evaluate(
-    outcome: InterviewOutcome, setup: JobSetup, settings: Settings, sync: PlatformSync | None
-) -> None:
-    from voicehire.evaluation.report import write_report
-    from voicehire.evaluation.service import evaluate
-
-    try:
-        result = await evaluate(outcome.transcript or {}, settings=settings, plan=setup.plan.plan)
-        write_report(result, settings.transcript_dir / "reports")
-        if sync is not None:
-            await sync.upload_result(result.model_dump(mode="json"))
-    except Exception:
-        logger.exception("evaluation failed", extra={"interview_id": outcome.interview_id})
 
 
 async def request_handler(req: JobRequest) -> None:
@@ -224,7 +176,8 @@ def prewarm(proc: JobProcess) -> None:
         proc.userdata["vad"] = build_vad()
 
 
-def worker_options(settings: Settings) -> WorkerOptions:
+def build_server(settings: Settings) -> AgentServer:
+    """The worker: explicit dispatch by AGENT_NAME, the VAD prewarmed per process."""
     kwargs: dict[str, Any] = {}
     if settings.livekit_configured:
         kwargs.update(
@@ -232,13 +185,9 @@ def worker_options(settings: Settings) -> WorkerOptions:
             api_key=settings.livekit_api_key,
             api_secret=settings.livekit_api_secret,
         )
-    return WorkerOptions(
-        entrypoint_fnc=entrypoint,
-        request_fnc=request_handler,
-        prewarm_fnc=prewarm,
-        agent_name=settings.agent_name,
-        **kwargs,
-    )
+    server = AgentServer(setup_fnc=prewarm, **kwargs)
+    server.rtc_session(agent_name=settings.agent_name, on_request=request_handler)(entrypoint)
+    return server
 
 
 def run_worker(argv: list[str]) -> int:
@@ -262,5 +211,5 @@ def run_worker(argv: list[str]) -> int:
         )
         return 2
     sys.argv = ["voicehire agent", *argv]
-    cli.run_app(worker_options(settings))
+    cli.run_app(build_server(settings))
     return 0

@@ -8,11 +8,26 @@ exception that would crash the job.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-SessionType = Literal["ai_interview", "gap_filling", "briefing"]
-SESSION_TYPES: tuple[SessionType, ...] = ("ai_interview", "gap_filling", "briefing")
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
+
+# The session types metadata may name: the built-in ones, plus any the agent's mode
+# registry adds (``register_session_type``).
+SessionType = str
+SESSION_TYPES: tuple[str, ...] = ("ai_interview", "gap_filling", "briefing")
+_session_types: list[str] = list(SESSION_TYPES)
+
+
+def register_session_type(name: str) -> None:
+    """Accept ``name`` as a ``sessionType`` (the agent registers each mode it runs)."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", name):
+        raise ValueError(f"session type {name!r} must be a lower-case identifier")
+    if name not in _session_types:
+        _session_types.append(name)
+
 
 # camelCase keys from the seed format, plus snake_case spellings other callers use.
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -28,6 +43,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "job_id": ("jobId", "job_id"),
     "plan": ("plan", "planId", "plan_id"),
     "language": ("language",),
+    "wait_for_start": ("waitForStart", "wait_for_start"),
 }
 
 
@@ -45,8 +61,14 @@ class SessionConfig:
     job_id: str | None = None
     plan: str | None = None
     language: str = "en"
+    # The agent holds the room silently until a start_interview control message.
+    wait_for_start: bool = False
     # Everything else in the metadata (e.g. missing_required, briefing data), untouched.
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def call_metadata(self) -> tuple[CallMetadata, list[str]]:
+        """The call inputs in the metadata, typed (and the problems found)."""
+        return CallMetadata.lenient(self.extra)
 
     def to_metadata(self) -> dict[str, Any]:
         """The seed-format JSON document for this configuration (room/job metadata)."""
@@ -68,6 +90,8 @@ class SessionConfig:
         ):
             if getattr(self, key) is not None:
                 doc[camel] = getattr(self, key)
+        if self.wait_for_start:
+            doc["waitForStart"] = True
         doc.update(self.extra)
         return doc
 
@@ -107,9 +131,9 @@ def _as_text(v: Any) -> str:
 
 
 def _as_session_type(v: Any) -> SessionType:
-    if v not in SESSION_TYPES:
-        raise ValueError(f"must be one of {', '.join(SESSION_TYPES)}")
-    return v
+    if v not in _session_types:
+        raise ValueError(f"must be one of {', '.join(_session_types)}")
+    return str(v)
 
 
 _CONVERTERS = {
@@ -125,6 +149,7 @@ _CONVERTERS = {
     "job_id": _as_text,
     "plan": _as_text,
     "language": _as_text,
+    "wait_for_start": _as_bool,
 }
 
 
@@ -173,3 +198,51 @@ def parse_session_config(
                 break
     extra = {k: v for k, v in merged.items() if k not in used_keys}
     return ParsedConfig(SessionConfig(**values, extra=extra), problems)
+
+
+class CallMetadata(BaseModel):
+    """The inputs of a gap-filling call or a briefing that may come in the metadata
+    (seed 002), with the spellings other systems use."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    candidate: dict[str, Any] | None = None
+    missing_required: list[str] | None = Field(
+        None, validation_alias=AliasChoices("missing_required", "missingRequired")
+    )
+    notes: str | list[str] | None = Field(
+        None, validation_alias=AliasChoices("notes", "recruiterNotes", "recruiter_notes")
+    )
+    resume_summary: str | None = Field(
+        None, validation_alias=AliasChoices("resume_summary", "resumeSummary")
+    )
+    job: dict[str, Any] | None = None
+    field_specs: Any = Field(None, validation_alias=AliasChoices("fieldSpecs", "field_specs"))
+    time_budget: float | None = Field(
+        None, gt=0, validation_alias=AliasChoices("timeBudget", "time_budget")
+    )
+    gap_filling: dict[str, Any] | None = Field(
+        None, validation_alias=AliasChoices("gapFilling", "gap_filling")
+    )
+    interviews: list[Any] | None = Field(
+        None, validation_alias=AliasChoices("interviews", "earlierInterviews")
+    )
+    interviewer_name: str | None = Field(
+        None, validation_alias=AliasChoices("interviewerName", "userName", "user_name")
+    )
+
+    @classmethod
+    def lenient(cls, doc: dict[str, Any]) -> tuple[CallMetadata, list[str]]:
+        """Parse ``doc`` field by field: an invalid field is dropped with a problem named,
+        the rest is kept (metadata never crashes a job)."""
+        problems: list[str] = []
+        data = dict(doc)
+        for _ in range(len(cls.model_fields) + 1):
+            try:
+                return cls.model_validate(data), problems
+            except ValidationError as exc:
+                for error in exc.errors():
+                    key = str(error["loc"][0]) if error["loc"] else ""
+                    if key in data:
+                        problems.append(f"{key}={data.pop(key)!r} is invalid ({error['msg']})")
+        return cls(), problems

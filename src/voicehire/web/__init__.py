@@ -3,7 +3,7 @@
 The pages are built from ``web/`` (``make setup`` runs ``npm ci && npm run build``) into
 ``src/voicehire/web/static/`` and served from the API's own origin; nothing is loaded
 from a CDN. Without LiveKit, the candidate page talks to an agent session running inside
-this process over a WebSocket (:mod:`voicehire.web.local_transport`).
+this process over a WebSocket (:mod:`voicehire.web.local`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ def mount(app: Any) -> None:
     from starlette.staticfiles import StaticFiles
 
     from voicehire.web import results
-    from voicehire.web.local_transport import LiveSessionManager
+    from voicehire.web.local.session import LiveSessionManager
     from voicehire.web.routes import STATIC_DIR, router
 
     state = app.state.vh

@@ -8,11 +8,11 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from voicehire.agent.runtime import InterviewOutcome
 from voicehire.api import services
 from voicehire.api.state import AppState
+from voicehire.interview.outcome import SessionOutcome
 from voicehire.storage import repositories as repo
-from voicehire.web.local_transport import LiveSession
+from voicehire.web.local.session import LiveSession
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +74,9 @@ async def mark_started(state: AppState, interview_id: str) -> None:
             await services.change_status(state, session, interview, "in_progress")
 
 
-async def store_outcome(state: AppState, live: LiveSession, outcome: InterviewOutcome) -> None:
-    """Store the transcripts and the final status, then evaluate in the background."""
+async def store_outcome(state: AppState, live: LiveSession, outcome: SessionOutcome) -> None:
+    """Store the transcripts and the final status, then the session's result (a call's
+    result, an interview's evaluation) in the background."""
     doc = outcome.transcript
     status = "error" if outcome.end_reason in ERROR_REASONS else "completed"
     async with state.db.sessionmaker() as session:
@@ -95,38 +96,28 @@ async def store_outcome(state: AppState, live: LiveSession, outcome: InterviewOu
         await session.commit()
         if not repo.is_terminal(interview):
             await services.change_status(state, session, interview, status, outcome.end_reason)
-    mode_result = getattr(outcome, "result", None)
-    if mode_result:  # a gap-filling call or a briefing: its own result, no scoring
-        async with state.db.sessionmaker() as session:
-            await repo.put_result(session, live.interview_id, mode_result)
-            await session.commit()
-        live.report_ready = True
-    elif doc:
-        task = asyncio.create_task(evaluate_and_store(state, live, doc))
-        _background.add(task)
-        task.add_done_callback(_background.discard)
+    task = asyncio.create_task(produce_and_store(state, live, outcome))
+    _background.add(task)
+    task.add_done_callback(_background.discard)
 
 
 _background: set[asyncio.Task[Any]] = set()
 
 
-async def evaluate_and_store(state: AppState, live: LiveSession, doc: dict[str, Any]) -> None:
-    """Score the interview (off the event loop: the scorer is CPU-bound) and store it."""
-    from voicehire.evaluation.service import evaluate
-
-    plan = live.run.runtime.plan.plan if live.run is not None else None
-
-    def work() -> dict[str, Any]:
-        result = asyncio.run(evaluate(doc, settings=state.settings, plan=plan))
-        return result.model_dump(mode="json")
-
+async def produce_and_store(state: AppState, live: LiveSession, outcome: SessionOutcome) -> None:
+    """The mode's result (scored off the event loop for interviews), stored for the
+    dashboard."""
+    if live.run is None:
+        return
     try:
-        result = await asyncio.to_thread(work)
+        result = await live.run.runtime.produce_result(outcome, state.settings)
     except Exception:
-        logger.exception("evaluation of a web interview failed", extra=live._log())
+        logger.exception("the result of a web session was not produced", extra=live._log())
+        return
+    if not result:
         return
     async with state.db.sessionmaker() as session:
         await repo.put_result(session, live.interview_id, result)
         await session.commit()
     live.report_ready = True
-    logger.info("web interview evaluated", extra=live._log())
+    logger.info("web session result stored", extra=live._log())

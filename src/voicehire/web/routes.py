@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
 import logging
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -22,17 +22,15 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel, Field
 
+from voicehire.agent.modes import mode_names
 from voicehire.api import auth, services
 from voicehire.api.deps import AdminDep, SessionDep, StateDep
 from voicehire.api.errors import ApiError
 from voicehire.api.schemas import ID_PATTERN, ROOM_PATTERN
 from voicehire.interview.plan import BUILTIN_PLANS, load_plan
 from voicehire.storage import repositories as repo
-from voicehire.web.local_transport import (
-    LiveSessionManager,
-    TransportError,
-    supported_session_types,
-)
+from voicehire.web.local.protocol import serve_socket
+from voicehire.web.local.session import LiveSessionManager
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +86,7 @@ async def web_config(request: Request, state: StateDep) -> dict[str, Any]:
         "adminTokenRequired": not open_admin,
         "livekit": state.gateway is not None,
         "plans": plans,
-        "sessionTypes": list(supported_session_types()),
+        "sessionTypes": list(mode_names()),
     }
 
 
@@ -126,7 +124,7 @@ async def join_info(room: RoomName, state: StateDep, session: SessionDep) -> dic
         "stages": stages,
         "maxDuration": meta.get("maxDuration"),
         "transport": "livekit" if state.gateway is not None else "local",
-        "sessionTypes": list(supported_session_types()),
+        "sessionTypes": list(mode_names()),
     }
     if state.gateway is not None and not repo.is_terminal(interview):
         candidate = (
@@ -247,60 +245,15 @@ async def live_socket(ws: WebSocket, room: str) -> None:
         await ws.close()
         return
     live = manager.get_or_create(room, interview.id)
-    conn = None
-    try:
-        while True:
-            msg = await ws.receive()
-            if msg["type"] == "websocket.disconnect":
-                break
-            if msg.get("bytes") is not None:
-                if live.mic is not None and live.conn is conn:
-                    live.mic.push(msg["bytes"])
-                continue
-            try:
-                doc = json.loads(msg.get("text") or "")
-            except ValueError:
-                continue
-            if not isinstance(doc, dict):
-                continue
-            kind = doc.get("type")
-            if kind == "hello":
-                last = doc.get("lastSeq", 0)
-                await live.attach(ws, int(last) if isinstance(last, int) else 0)
-                conn = live.conn
-            elif conn is None or live.conn is not conn:
-                continue  # say hello first (or another tab took over)
-            elif kind == "start":
-                try:
-                    await live.start(interview.room_metadata or {}, interview.plan)
-                except TransportError as exc:
-                    live.emit_live({"type": "error", "code": exc.code, "message": str(exc)})
-                    continue
-                except Exception as exc:
-                    logger.exception("could not start the web interview", extra=live._log())
-                    live.emit_live(
-                        {
-                            "type": "error",
-                            "code": "start_failed",
-                            "message": f"The interview could not start: {exc}",
-                        }
-                    )
-                    continue
-                await mark_started(state, interview.id)
-            elif kind == "answer" and isinstance(doc.get("text"), str):
-                await live.answer(doc["text"])
-            elif kind == "control" and isinstance(doc.get("data"), dict):
-                await live.control(doc["data"])
-            elif (
-                kind == "played"
-                and isinstance(doc.get("segment"), int)
-                and live.speaker is not None
-            ):
-                live.speaker.played(doc["segment"])
-    except WebSocketDisconnect:
-        pass
-    except RuntimeError as exc:  # receive after close
-        logger.info("browser socket error", extra={"room": room, "error": str(exc)})
-    finally:
-        if conn is not None:
-            live.detach(conn)
+
+    async def started() -> None:
+        await mark_started(state, interview.id)
+
+    with contextlib.suppress(WebSocketDisconnect):
+        await serve_socket(
+            ws,
+            live,
+            metadata=interview.room_metadata or {},
+            plan=interview.plan,
+            on_started=started,
+        )

@@ -14,13 +14,10 @@ from livekit.agents import llm
 
 from tests.harness import MemoryStore, make_settings
 from voicehire.agent.engines import Engines
-from voicehire.agent.modes.session import (
-    ModeRun,
-    briefing_runtime,
-    gap_filling_runtime,
-    local_store_for,
-    start_mode_session,
-)
+from voicehire.agent.local_run import LocalRun, start_local
+from voicehire.agent.modes.briefing import briefing_runtime
+from voicehire.agent.modes.gap_filling import gap_filling_runtime
+from voicehire.agent.modes.records import local_store_for
 from voicehire.agent.policy import InterviewerPolicy
 from voicehire.interview.config import SessionConfig
 
@@ -30,7 +27,7 @@ TODAY = date(2026, 11, 21)
 class Call:
     """One started call: the run, its transcript store and (gap-filling) candidate file."""
 
-    def __init__(self, run: ModeRun, store: MemoryStore, record: Path | None) -> None:
+    def __init__(self, run: LocalRun, store: MemoryStore, record: Path | None) -> None:
         self.run = run
         self.store = store
         self.record = record
@@ -76,7 +73,7 @@ async def start_call(tmp_path: Path) -> AsyncIterator[Starter]:
         else:
             runtime = briefing_runtime(settings, config, candidate, **kwargs)
         transcripts = MemoryStore()
-        run = await start_mode_session(
+        run = await start_local(
             settings,
             runtime,
             engines=Engines(llm=llm_ or InterviewerPolicy()),

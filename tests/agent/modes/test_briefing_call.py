@@ -9,7 +9,7 @@ import re
 from tests.agent.modes.test_gap_filling_call import candidate, say
 from tests.harness import ScriptedLLM, wait_until
 from voicehire.agent.local_llm import Reply
-from voicehire.agent.local_session import wait_for_turn
+from voicehire.agent.local_run import wait_for_turn
 
 PRIYA = {
     "id": "cand-7",

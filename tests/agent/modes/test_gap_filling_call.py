@@ -8,7 +8,7 @@ import re
 from tests.agent.modes.conftest import Call
 from tests.harness import ScriptedLLM, make_settings, wait_until
 from voicehire.agent.local_llm import Reply
-from voicehire.agent.local_session import answer, wait_for_turn
+from voicehire.agent.local_run import answer, wait_for_turn
 from voicehire.agent.modes.records import STATUS_KEY
 
 ALL_TYPES = {

@@ -1,6 +1,6 @@
-"""``run_mode_job`` the way the worker calls it, against the real VoiceHire API app
-(in-process, through the M2M client): gap-filling saves into the candidate record while
-the call goes on; the briefing reads it and writes nothing."""
+"""The worker's job (``worker.run_job``) for gap-filling and briefing interviews, against
+the real VoiceHire API app (in-process, through the M2M client): gap-filling saves into
+the candidate record while the call goes on; the briefing reads it and writes nothing."""
 
 from __future__ import annotations
 
@@ -13,9 +13,7 @@ from livekit.agents.testing import fake_job_context
 from tests.api.support import ADMIN, M2M_ID, M2M_SECRET, api_client
 from tests.api.support import make_settings as api_settings
 from tests.harness import wait_until
-from voicehire.agent.modes.job import run_mode_job
-from voicehire.agent.platform_sync import PlatformSync
-from voicehire.interview.config import parse_session_config
+from voicehire.agent import worker
 from voicehire.platform_client import PlatformClient
 
 
@@ -48,9 +46,7 @@ async def _start(client, ctx, settings, interview_id, transport):
     platform = PlatformClient(
         "http://api.test", M2M_ID, M2M_SECRET, retry_delay=0.01, transport=transport
     )
-    sync = PlatformSync(platform, interview_id)
-    config = parse_session_config(await sync.fetch_metadata()).config
-    runtime = await run_mode_job(ctx, config, settings, platform=platform, sync=sync)
+    runtime = await worker.run_job(ctx, settings, platform)
     assert runtime is not None
     return runtime, platform
 

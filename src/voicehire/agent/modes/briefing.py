@@ -14,13 +14,21 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from typing import Any
 
-from livekit.agents import Agent, function_tool, llm
+from livekit.agents import Agent, RunContext, function_tool, llm
 
+from voicehire.agent.launch import Mode, SessionRequest
 from voicehire.agent.local_llm import LocalLLM, Reply
-from voicehire.agent.modes.base import ModeRuntime, conversation
-from voicehire.agent.runtime import RuntimeOptions
+from voicehire.agent.modes.call import DEFAULT_AGENT_NAME, CallAgent, CallRuntime, conversation
+from voicehire.agent.modes.records import (
+    briefing_data,
+    is_gap_filling_result,
+    load_candidate,
+    load_job,
+)
+from voicehire.agent.runtime import RuntimeOptions, runtime_options
 from voicehire.interview.briefing import (
     BriefingData,
     answer_question,
@@ -28,6 +36,8 @@ from voicehire.interview.briefing import (
     build_briefing,
 )
 from voicehire.interview.config import SessionConfig
+from voicehire.interview.outcome import SessionOutcome
+from voicehire.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -46,26 +56,22 @@ _REPEAT = re.compile(
 )
 
 
-class BriefingAgent(Agent):
+class BriefingAgent(CallAgent):
     def __init__(self, runtime: BriefingRuntime) -> None:
-        self.runtime = runtime
         super().__init__(id="briefing", instructions=runtime.instructions())
 
-    async def on_enter(self) -> None:
-        await self.runtime.on_enter()
-
     @function_tool()
-    async def end_call(self, reason: str) -> None:
+    async def end_call(self, context: RunContext[BriefingRuntime], reason: str) -> None:
         """End the briefing and hang up. Call it in the same turn as your goodbye, when the
         interviewer says they have no more questions or asks to stop.
 
         Args:
             reason: "completed".
         """
-        self.runtime.tool_end_call("completed")
+        context.userdata.tool_end_call("completed")
 
 
-class BriefingRuntime(ModeRuntime):
+class BriefingRuntime(CallRuntime):
     mode = "briefing"
     title = "Interviewer briefing"
     human_role = "interviewer"
@@ -82,7 +88,7 @@ class BriefingRuntime(ModeRuntime):
         self.data = data
         self.briefing = build_briefing(data)
         self.interviewer_name = interviewer_name
-        self.participant_name = interviewer_name or "Interviewer"
+        self.person_name = interviewer_name or "Interviewer"
 
     @property
     def candidate_label(self) -> str:
@@ -111,8 +117,21 @@ class BriefingRuntime(ModeRuntime):
     def nudge_line(self) -> str:
         return f"Is there anything else you'd like to know about {self.candidate_label}?"
 
-    def silence_end(self) -> tuple[str, str]:
-        return "completed", "I'll let you get ready. Good luck with the interview. Goodbye!"
+    async def on_silent_again(self) -> None:
+        await self.end(
+            "completed", line="I'll let you get ready. Good luck with the interview. Goodbye!"
+        )
+
+    def header(self) -> str:
+        job = self.data.job
+        role = f" for {job.title}" if job and job.title else ""
+        return f"VoiceHire interviewer briefing — {self.candidate_label}{role}"
+
+    def summary_lines(
+        self, outcome: SessionOutcome, result: dict[str, Any], settings: Settings
+    ) -> list[str]:
+        lines = [f"questions answered: {len(result.get('questions', []))}"]
+        return [*lines, *super().summary_lines(outcome, result, settings)]
 
     def make_agent(self) -> Agent:
         return BriefingAgent(self)
@@ -185,3 +204,47 @@ class BriefingPolicy(LocalLLM):
         if _REPEAT.search(said):
             return Reply(f"Sure. {rt.briefing.spoken_text()}")
         return Reply(answer_question(rt.data, said).text)
+
+
+def briefing_runtime(
+    settings: Settings,
+    config: SessionConfig,
+    candidate: Mapping[str, Any],
+    *,
+    job: Mapping[str, Any] | None = None,
+    interviews: list[Any] | None = None,
+    gap_filling: Mapping[str, Any] | None = None,
+    interviewer_name: str | None = None,
+    options: RuntimeOptions | None = None,
+) -> BriefingRuntime:
+    """A briefing about ``candidate`` from the given data only."""
+    data = briefing_data(candidate, job=job, interviews=interviews or [], gap_filling=gap_filling)
+    return BriefingRuntime(
+        config=config,
+        data=data,
+        interviewer_name=interviewer_name,
+        options=options or runtime_options(settings, agent_name=DEFAULT_AGENT_NAME),
+    )
+
+
+async def build(request: SessionRequest) -> BriefingRuntime:
+    """The candidate (API or metadata), the job (metadata ``job`` or the API interview's),
+    earlier results (metadata ``interviews``) and gap-filling results (metadata
+    ``gapFilling``, else what a gap-filling call saved in the record). Writes nothing."""
+    config = request.config
+    meta, problems = config.call_metadata()
+    request.problems.extend(problems)
+    candidate, _ = await load_candidate(config, meta, request.platform)
+    return briefing_runtime(
+        request.settings,
+        config,
+        candidate,
+        job=await load_job(meta, request.platform, request.interview_id),
+        interviews=meta.interviews or [],
+        gap_filling=meta.gap_filling if is_gap_filling_result(meta.gap_filling) else None,
+        interviewer_name=meta.interviewer_name,
+        options=request.options(DEFAULT_AGENT_NAME),
+    )
+
+
+MODE = Mode(name="briefing", label="Interviewer briefing", build=build, hears_in_browser=False)

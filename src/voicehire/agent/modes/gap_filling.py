@@ -18,16 +18,27 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from livekit.agents import Agent, RunContext, ToolError, function_tool, llm
 
+from voicehire.agent.launch import Mode, SessionRequest
 from voicehire.agent.local_llm import LocalLLM, Reply, tool_names
-from voicehire.agent.modes.base import ModeRuntime, conversation
-from voicehire.agent.runtime import RuntimeOptions
+from voicehire.agent.modes.call import DEFAULT_AGENT_NAME, CallAgent, CallRuntime, conversation
+from voicehire.agent.modes.records import (
+    PlatformCandidateSaver,
+    candidate_name,
+    field_registry,
+    load_candidate,
+    local_store_for,
+    missing_fields,
+)
+from voicehire.agent.runtime import RuntimeOptions, runtime_options
 from voicehire.interview.config import SessionConfig
-from voicehire.interview.fields import FieldRegistry, FieldSpec
+from voicehire.interview.fields import FieldRegistry, FieldSpec, FieldSpecError
 from voicehire.interview.gap_filling import (
     AnswerOutcome,
     GapFillingError,
@@ -36,7 +47,10 @@ from voicehire.interview.gap_filling import (
     Saver,
     gap_filling_instructions,
 )
+from voicehire.interview.messages import FieldUpdateMessage
 from voicehire.interview.normalizers import NormalizedValue, normalize, parse_yes_no
+from voicehire.interview.outcome import SessionOutcome
+from voicehire.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -58,16 +72,14 @@ _REPEAT = re.compile(
 END_REASONS = ("completed", "candidate_request")
 
 
-class GapFillingAgent(Agent):
+class GapFillingAgent(CallAgent):
     def __init__(self, runtime: GapFillingRuntime) -> None:
-        self.runtime = runtime
         super().__init__(id="gap_filling", instructions=runtime.instructions())
 
-    async def on_enter(self) -> None:
-        await self.runtime.on_enter()
-
     @function_tool()
-    async def update_candidate_field(self, context: RunContext, field: str, answer: str) -> str:
+    async def update_candidate_field(
+        self, context: RunContext[GapFillingRuntime], field: str, answer: str
+    ) -> str:
         """Record the candidate's answer about one profile field. Call it after every
         answer about a field (also a refusal like "I'd rather not say"), passing their own
         words verbatim; never convert, round or guess the value yourself. The result says
@@ -79,10 +91,12 @@ class GapFillingAgent(Agent):
             field: the field's name as listed in your instructions, e.g. "expected_salary".
             answer: the candidate's answer, verbatim.
         """
-        return await self.runtime.tool_update(context.function_call.call_id, field, answer)
+        return await context.userdata.tool_update(context.function_call.call_id, field, answer)
 
     @function_tool()
-    async def confirm_candidate_field(self, context: RunContext, field: str, reply: str) -> str:
+    async def confirm_candidate_field(
+        self, context: RunContext[GapFillingRuntime], field: str, reply: str
+    ) -> str:
         """Record the candidate's reply after you read a value back to them ("yes, that's
         right" / "no"). If their reply gives a different value instead ("no, it's 130k"),
         call update_candidate_field with that reply instead of this tool.
@@ -91,10 +105,10 @@ class GapFillingAgent(Agent):
             field: the field whose value you read back.
             reply: the candidate's reply, verbatim.
         """
-        return await self.runtime.tool_confirm(context.function_call.call_id, field, reply)
+        return await context.userdata.tool_confirm(context.function_call.call_id, field, reply)
 
     @function_tool()
-    async def end_call(self, reason: str) -> None:
+    async def end_call(self, context: RunContext[GapFillingRuntime], reason: str) -> None:
         """End the call and hang up. Call it in the same turn as your goodbye: when a tool
         result says all fields are handled or time is up, or when the candidate asks to stop.
 
@@ -102,10 +116,10 @@ class GapFillingAgent(Agent):
             reason: "completed" when the fields are handled (or time is up),
                 "candidate_request" when the candidate asked to stop.
         """
-        self.runtime.tool_end_call(reason if reason in END_REASONS else "completed")
+        context.userdata.tool_end_call(reason if reason in END_REASONS else "completed")
 
 
-class GapFillingRuntime(ModeRuntime):
+class GapFillingRuntime(CallRuntime):
     mode = "gap_filling"
     title = "Gap-filling call"
 
@@ -140,7 +154,7 @@ class GapFillingRuntime(ModeRuntime):
     # --- lines ---------------------------------------------------------------------------------
     @property
     def candidate_name(self) -> str | None:
-        name = self.participant_name
+        name = self.person_name
         return None if not name or name == "Candidate" else name
 
     def instructions(self) -> str:
@@ -166,9 +180,9 @@ class GapFillingRuntime(ModeRuntime):
             f'{spec.name}: "{spec.ask}"'
         )
 
-    def begin(self) -> Agent:
+    def start(self) -> Agent:
         self.gap.start()  # the time budget counts from here, like the runtime's timer
-        return super().begin()
+        return super().start()
 
     async def greet(self) -> None:
         await self.say(
@@ -190,11 +204,11 @@ class GapFillingRuntime(ModeRuntime):
         again = f" {self.gap.question_for(spec.name).text}" if spec else ""
         return f"Are you still there?{again}"
 
-    def silence_end(self) -> tuple[str, str]:
-        return (
+    async def on_silent_again(self) -> None:
+        await self.end(
             "candidate_unresponsive",
-            "It seems I've lost you. I've saved what you told me; the recruiter may follow "
-            "up on the rest. Goodbye!",
+            line="It seems I've lost you. I've saved what you told me; the recruiter may "
+            "follow up on the rest. Goodbye!",
         )
 
     def time_budget(self) -> float:
@@ -228,6 +242,30 @@ class GapFillingRuntime(ModeRuntime):
             return "reask" if p.failed_attempts else "question"
         return "speech"
 
+    def header(self) -> str:
+        fields = ", ".join(self.gap.fields)
+        return (
+            f"VoiceHire gap-filling call — {self.candidate_name or 'candidate'}, "
+            f"{len(self.gap.fields)} field(s): {fields}; time budget {self.gap.time_budget:g}s"
+        )
+
+    def summary_lines(
+        self, outcome: SessionOutcome, result: dict[str, Any], settings: Settings
+    ) -> list[str]:
+        lines = []
+        for f in result.get("filled", []):
+            note = "" if f.get("confirmed") else " (not confirmed)"
+            lines.append(f"filled:        {f['field']} = {f['spoken']}{note}")
+        for f in result.get("declined", []):
+            lines.append(f"declined:      {f['field']}")
+        for f in result.get("unresolved", []):
+            lines.append(f"unresolved:    {f['field']} ({f['reason']})")
+        for f in result.get("save_failures", []):
+            lines.append(f"NOT SAVED:     {f['field']} ({f['error']})")
+        if self.saved_to:
+            lines.append(f"candidate record: {self.saved_to}")
+        return [*lines, *super().summary_lines(outcome, result, settings)]
+
     def make_agent(self) -> Agent:
         return GapFillingAgent(self)
 
@@ -260,18 +298,17 @@ class GapFillingRuntime(ModeRuntime):
     def _after_tool(self, call_id: str, outcome: AnswerOutcome) -> str:
         self.outcomes[call_id] = outcome
         p = self.gap.fields[outcome.field]
-        self._publish(
-            {
-                "type": "field_update",
-                "field": outcome.field,
-                "label": p.spec.label,
-                "outcome": outcome.outcome.value,
-                "status": p.status,
-                "value": outcome.value.json_value() if outcome.value is not None else None,
-                "spoken": outcome.value.spoken if outcome.value is not None else None,
-                "saved": outcome.saved,
-                "saveError": outcome.save_error,
-            }
+        self.publish(
+            FieldUpdateMessage(
+                field=outcome.field,
+                label=p.spec.label,
+                outcome=outcome.outcome.value,
+                status=p.status,
+                value=outcome.value.json_value() if outcome.value is not None else None,
+                spoken=outcome.value.spoken if outcome.value is not None else None,
+                saved=outcome.saved,
+                save_error=outcome.save_error,
+            )
         )
         message = outcome.message()
         if self.gap.time_up and not outcome.done:
@@ -368,3 +405,68 @@ class GapFillingPolicy(LocalLLM):
                     return Reply("", [(UPDATE_TOOL, {"field": spec.name, "answer": said})])
             return Reply("", [(CONFIRM_TOOL, {"field": spec.name, "reply": said})])
         return Reply("", [(UPDATE_TOOL, {"field": spec.name, "answer": said})])
+
+
+def gap_filling_runtime(
+    settings: Settings,
+    config: SessionConfig,
+    candidate: Mapping[str, Any],
+    *,
+    saver: Saver | None,
+    registry: FieldRegistry | None = None,
+    missing: list[str] | None = None,
+    time_budget: float | None = None,
+    today: date | None = None,
+    saved_to: str | None = None,
+    options: RuntimeOptions | None = None,
+) -> GapFillingRuntime:
+    """A gap-filling call about ``candidate``'s missing fields, saving through ``saver``."""
+    name = candidate_name(candidate)
+    if name and config.candidate_name == "Candidate":
+        config = replace(config, candidate_name=name)
+    return GapFillingRuntime(
+        config=config,
+        registry=registry or field_registry(settings.field_spec_paths),
+        missing=missing if missing is not None else missing_fields(candidate),
+        saver=saver,
+        time_budget=time_budget or settings.gap_filling_time_budget,
+        today=today,
+        saved_to=saved_to,
+        options=options or runtime_options(settings, agent_name=DEFAULT_AGENT_NAME),
+    )
+
+
+async def build(request: SessionRequest) -> GapFillingRuntime:
+    """The candidate from the API (answers saved there as they are given) or from the
+    metadata / command line (saved as ``CANDIDATE_DIR/{id}.json``); field specs from
+    ``FIELD_SPEC_FILES`` and the metadata's ``fieldSpecs``; the time budget from the
+    metadata's ``timeBudget``, else ``GAP_FILLING_TIME_BUDGET``."""
+    settings, config = request.settings, request.config
+    meta, problems = config.call_metadata()
+    request.problems.extend(problems)
+    candidate, from_api = await load_candidate(config, meta, request.platform)
+    try:
+        registry = field_registry(settings.field_spec_paths, meta.field_specs)
+    except FieldSpecError as exc:
+        if not request.lenient:
+            raise
+        logger.error("field specs unusable; using the built-in ones", extra={"error": str(exc)})
+        registry = field_registry()
+    saver: Any
+    if from_api and request.platform is not None and config.candidate_id:
+        saver = PlatformCandidateSaver(request.platform, config.candidate_id, candidate)
+    else:
+        saver = local_store_for(settings, candidate, request.candidate_source)
+    return gap_filling_runtime(
+        settings,
+        config,
+        candidate,
+        saver=saver,
+        registry=registry,
+        time_budget=meta.time_budget,
+        saved_to=saver.describe(),
+        options=request.options(DEFAULT_AGENT_NAME),
+    )
+
+
+MODE = Mode(name="gap_filling", label="Gap-filling call", build=build, hears_in_browser=False)

@@ -28,8 +28,12 @@ from typing import Any
 import yaml
 
 from voicehire.interview.briefing import BriefingData
+from voicehire.interview.config import CallMetadata, SessionConfig
 from voicehire.interview.fields import FieldRegistry, canonical_name, load_field_specs
 from voicehire.interview.gap_filling import FieldUpdate, GapFillingResult
+from voicehire.interview.outcome import SessionOutcome
+from voicehire.platform_client import PlatformClient, PlatformError
+from voicehire.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +183,9 @@ class PlatformCandidateSaver:
 # --- briefing data -------------------------------------------------------------------------------
 
 
-def gap_result_from_status(status: Any, registry: FieldRegistry | None = None) -> dict | None:
+def gap_result_from_status(
+    status: Any, registry: FieldRegistry | None = None
+) -> dict[str, Any] | None:
     """A :class:`GapFillingResult` document rebuilt from a record's saved statuses."""
     if not isinstance(status, dict) or not status:
         return None
@@ -249,3 +255,72 @@ def briefing_data(
 
 def is_gap_filling_result(doc: Any) -> bool:
     return isinstance(doc, dict) and any(k in doc for k in ("filled", "declined", "unresolved"))
+
+
+# --- a call's inputs: API first, then the metadata ------------------------------------------
+
+
+async def load_candidate(
+    config: SessionConfig, meta: CallMetadata, platform: PlatformClient | None
+) -> tuple[dict[str, Any], bool]:
+    """The candidate record and whether it came from the API (else from the metadata:
+    ``candidate: {...}``, or ``missing_required`` plus ``candidateName``)."""
+    if platform is not None and config.candidate_id:
+        try:
+            return await platform.get_candidate(config.candidate_id), True
+        except PlatformError as exc:
+            logger.error(
+                "could not fetch the candidate from the VoiceHire API; using the metadata",
+                extra={"candidate_id": config.candidate_id, "error": str(exc)},
+            )
+    candidate: dict[str, Any] = dict(meta.candidate or {})
+    candidate.setdefault("id", config.candidate_id)
+    if config.candidate_name != "Candidate":
+        candidate.setdefault("name", config.candidate_name)
+    for key, value in (
+        ("missing_required", meta.missing_required),
+        ("notes", meta.notes),
+        ("resume_summary", meta.resume_summary),
+    ):
+        if value is not None:
+            candidate.setdefault(key, value)
+    return candidate, False
+
+
+async def load_job(
+    meta: CallMetadata, platform: PlatformClient | None, interview_id: str | None
+) -> dict[str, Any] | None:
+    """The job a briefing is about: the metadata's, else the API interview's."""
+    if meta.job is not None:
+        return meta.job
+    if platform is not None and interview_id:
+        try:
+            job = (await platform.get_interview_config(interview_id)).get("job")
+            return job if isinstance(job, dict) else None
+        except PlatformError as exc:
+            logger.error("could not fetch the job", extra={"error": str(exc)})
+    return None
+
+
+def local_store_for(
+    settings: Settings, candidate: Mapping[str, Any], source: Path | None = None
+) -> LocalCandidateStore:
+    """Where a call without the API saves the candidate: ``CANDIDATE_DIR/{id}.json``
+    (``id`` from the record, else the input file's name)."""
+    ident = str(candidate.get("id") or (source.stem if source else "") or "candidate")
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in ident)
+    return LocalCandidateStore(settings.candidate_dir / f"{safe}.json", candidate)
+
+
+def write_result(outcome: SessionOutcome, directory: Path) -> Path | None:
+    """``{mode}_{session id}_result.json`` with the mode's result document."""
+    if not outcome.result:
+        return None
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"{outcome.mode}_{outcome.session_id}_result.json"
+        path.write_text(json.dumps(outcome.result, ensure_ascii=False, indent=2), "utf-8")
+        return path
+    except OSError as exc:
+        logger.error("could not write the call result", extra={"error": str(exc)})
+        return None
