@@ -38,6 +38,7 @@ IntentKind = Literal[
 RoleTopic = Literal[
     "location", "salary", "process", "team", "benefits", "company", "role", "start", "other"
 ]
+ROLE_TOPICS: tuple[str, ...] = RoleTopic.__args__  # type: ignore[attr-defined]
 # Intents a report shows to the recruiter as flags (declined politely in the interview).
 FLAGGED: frozenset[str] = frozenset({"off_topic", "prompt_request", "injection"})
 # How many content words beyond the intent phrase make a turn an answer after all.
