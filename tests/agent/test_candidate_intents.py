@@ -143,6 +143,14 @@ async def test_llm_path_defers_what_the_job_does_not_say(start_interview):
 async def test_llm_stage_instructions_cover_every_intent(start_interview):
     run = await start_interview(config=_config())
     instructions = run.runtime.instructions_for(run.runtime.flow.current_stage)
-    for phrase in ("repeat it", "rephrase", "call `next_question`", "wait; do not nudge",
-                   "hiring team will follow", '"candidate_request"', "decline politely"):  # fmt: skip
+    phrases = [
+        "repeat it",
+        "rephrase",
+        "call `next_question`",
+        "wait; do not nudge",
+        "hiring team will follow",
+        '"candidate_request"',
+        "decline politely",
+    ]
+    for phrase in phrases:
         assert phrase in instructions, phrase
