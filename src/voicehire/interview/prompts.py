@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 
-class _Missing(dict):
+class _Missing(dict[str, str]):
     def __missing__(self, key: str) -> str:  # leave unknown placeholders visible
         return "{" + key + "}"
 
@@ -17,7 +17,8 @@ class _Missing(dict):
 @lru_cache(maxsize=1)
 def _templates() -> dict[str, Any]:
     text = (resources.files("voicehire.interview") / "prompts.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
 
 
 def fill(template: str, values: dict[str, Any]) -> str:
