@@ -77,3 +77,27 @@ async def test_generated_questions_are_stored_with_the_job(tmp_path) -> None:
     assert q["source"] == "generated" and q["text"].startswith("How would you test")
     sent = json.loads(server.requests[0]["messages"][1]["content"].split("\n", 1)[1])
     assert sent["description"] == "Own our Playwright suite."
+
+
+async def test_the_interview_carries_the_job_and_its_questions(client) -> None:
+    from voicehire.agent.modes.interview import resolve_plan
+    from voicehire.interview.config import parse_session_config
+    from voicehire.settings import load_settings
+
+    cand = (await client.post("/api/candidates", json={"name": "Ada"}, headers=ADMIN)).json()
+    body = {
+        "title": "Data Engineer",
+        "required_skills": ["Python", "SQL", "Airflow", "Spark"],
+        "custom_questions": [CUSTOM],
+    }
+    job = (await client.post("/api/jobs", json=body, headers=ADMIN)).json()
+    res = await client.post(
+        "/api/interviews", json={"candidate_id": cand["id"], "job_id": job["id"]}, headers=ADMIN
+    )
+    metadata = res.json()["interview"]["metadata"]
+    assert metadata["job"]["custom_questions"][0]["id"] == "custom.kafka"
+    config = parse_session_config(metadata).config
+    plan = resolve_plan(load_settings(), config)
+    asked = [q.id for q in plan.plan.stage("technical").questions]
+    assert asked[0] == "custom.kafka"
+    assert "bank.data.spark_slow" in asked or "bank.data.sql_dedupe" in asked
