@@ -176,7 +176,8 @@ async def test_outcome_labels_follow_the_end_reason(offline_scorer: OfflineScore
         "candidate_left": "abandoned",
         "candidate_unresponsive": "unresponsive",
         "max_duration": "ended_early",
-        "no_show": "no_show",
+        "candidate_no_show": "no_show",
+        "interviewer_left": "ended_early",
         "cancelled": "cancelled",
     }
     for reason, outcome in expected.items():

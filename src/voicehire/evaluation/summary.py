@@ -58,6 +58,8 @@ OUTCOMES: dict[str, Outcome] = {
     "candidate_left": "abandoned",
     "abandoned": "abandoned",
     "no_show": "no_show",
+    "candidate_no_show": "no_show",
+    "participant_no_show": "no_show",
     "candidate_never_joined": "no_show",
     "join_timeout": "no_show",
     "cancelled": "cancelled",
