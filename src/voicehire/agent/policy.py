@@ -110,7 +110,8 @@ class InterviewerPolicy(LocalLLM):
         if stage.kind == "closing":
             text = rt.render("goodbye")
             if intent.kind == "role_question":
-                text = f"{rt.role_answer(intent.topic or 'other').text} {text}"
+                role = rt.role_answer(intent.topic or "other")
+                text = f"{role.fact or prompts.render('closing_reply')} {text}"
             elif not _NO_QUESTIONS.search(said):
                 text = f"{prompts.render('closing_reply')} {text}"
             return Reply(text, [("end_interview", {"reason": "completed"})])

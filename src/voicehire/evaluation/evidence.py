@@ -107,7 +107,8 @@ _REASONING = _rx(
     would\s+have|but\s+that|the\s+reason|which\s+meant|that\s+meant|chose|choose|decided|
     opted|prioriti[sz]\w+|compared|versus|vs\.?|cost(?:s|ly)?|cheaper|simpler|safer|faster\s+to|
     at\s+the\s+expense|on\s+the\s+other\s+hand|whereas|the\s+catch|worth\s+it|not\s+worth|
-    depends\s+on|it\s+depends|if\s+\w+(?:\s+\w+)?\s+then|otherwise|so\s+i|so\s+we|that's\s+why|
+    depends\s+on|it\s+depends|depending\s+on|if\s+\w+(?:\s+\w+)?\s+then|if\s+it's|if\s+it\s+is|
+    if\s+the|if\s+that|otherwise|unless|so\s+i|so\s+we|that's\s+why|
     why\s+i|criteria|evidence|data\s+showed|the\s+data)\b
     """
 )
@@ -117,7 +118,9 @@ _LEARNING = _rx(
     now\s+i|these\s+days\s+i|today\s+i|next\s+time|do\s+(?:it\s+)?differently|took\s+away|
     takeaway|take-?away|changed\s+(?:how|the\s+way)|i\s+started|i\s+now|i\s+always|going\s+forward|
     reali[sz]ed|in\s+hindsight|looking\s+back|made\s+me|showed\s+me|stuck\s+with\s+me|
-    i've\s+(?:kept|used|applied|made)|habit|i\s+still)\b
+    i've\s+(?:kept|used|applied|made)|habit|i\s+still|prevent\w*|never\s+again|
+    (?:could|would|will|can)\s+never\s+(?:happen|recur|go\s+unnoticed)|so\s+it\s+(?:doesn't|won't)|
+    (?:doesn't|won't|wouldn't)\s+happen\s+again)\b
     """
 )
 _CURRENT_ROLE = _rx(

@@ -310,6 +310,7 @@ class LLMJudge:
                 credited = sum(1 for n in mine if n in quotes)
                 levels[comp] = round(1 + 4 * credited / max(1, len(mine)), 2)
         comp_scores = {c: round(2.5 * (lv - 1), 2) for c, lv in levels.items()}
+        weights = {c: sum(1 for i in indicators if i.competency == c) or 1 for c in comp_scores}
         key_points = [
             KeyPointCoverage(
                 text=ind.text,
@@ -331,7 +332,11 @@ class LLMJudge:
                 technical_accuracy=comp_scores.get("technical_accuracy"),
                 communication_clarity=round(out.communication_clarity, 2),
                 problem_solving=comp_scores.get("problem_solving"),
-                overall=round(sum(comp_scores.values()) / len(comp_scores), 2),
+                overall=round(
+                    sum(comp_scores[c] * weights[c] for c in comp_scores)
+                    / sum(weights[c] for c in comp_scores),
+                    2,
+                ),
             ),
             competency_levels=levels,
             key_points=key_points,

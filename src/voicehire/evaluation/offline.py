@@ -14,7 +14,8 @@ Every rubric indicator is looked for in the candidate's words:
 An indicator counts as shown at half strength; its evidence is the candidate's sentence
 that shows it best. Each competency's level on its anchored 1–5 scale is
 1 + 4 × (mean strength of its indicators)^0.4; its 0–10 score is (level − 1) × 2.5. The
-answer's overall score is the mean of its competencies, scaled down for answers too short
+answer's overall score is the mean of its competencies weighted by their number of
+indicators, scaled down for answers too short
 to show anything and for answers that do not address the question (those are flagged).
 communication_clarity is a separate signal: length, relevance and filler words.
 
@@ -213,7 +214,10 @@ class OfflineScorer:
             c: round(1 + 4 * (v**STRENGTH_EXPONENT) * gate, 2) for c, v in strengths_by_comp.items()
         }
         comp_scores = {c: round(2.5 * (lv - 1), 2) for c, lv in levels.items()}
-        overall = float(np.mean(list(comp_scores.values())))
+        # Weighted by how many indicators each competency has, so a competency probed by
+        # one indicator cannot halve an answer that shows everything else.
+        weights = {c: len(by_competency.get(c, [])) or 1 for c in comp_scores}
+        overall = sum(comp_scores[c] * weights[c] for c in comp_scores) / sum(weights.values())
 
         scores = DimensionScores(
             technical_accuracy=comp_scores.get("technical_accuracy"),

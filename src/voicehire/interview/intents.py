@@ -406,6 +406,7 @@ class RoleAnswer:
     text: str
     deferred: bool
     facts: dict[str, Any] = field(default_factory=dict)
+    fact: str = ""  # the answer alone (no "let's continue"), empty when deferred
 
 
 def _salary_text(value: Any) -> str | None:
@@ -450,7 +451,8 @@ def answer_role_question(topic: RoleTopic, job: dict[str, Any] | None) -> RoleAn
             facts = {"process": process}
             text = str(process)
     if text:
-        return RoleAnswer(topic, f"{text} {intent_line('role_answered_suffix')}", False, facts)
+        line = f"{text} {intent_line('role_answered_suffix')}"
+        return RoleAnswer(topic, line, False, facts, fact=text)
     return RoleAnswer(topic, intent_line("role_deferred"), True)
 
 
