@@ -41,8 +41,8 @@ MIN_ANSWERED_FOR_HIRE = 0.5
 # on the benchmark's dev split; the LLM judge has no benchmark here, so it uses the
 # offline scorer's curve (conservative).
 CONFIDENCE_CURVES: dict[str, tuple[float, float]] = {
-    "offline": (0.297, 1.065),
-    "llm": (0.297, 1.065),
+    "offline": (0.367, 1.437),
+    "llm": (0.367, 1.437),
 }
 REVIEW_BELOW = 0.7
 # Flags that stop the machine from recommending on its own.
