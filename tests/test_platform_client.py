@@ -9,7 +9,6 @@ import httpx
 import pytest
 
 from tests.api.support import ADMIN, M2M_ID, M2M_SECRET, make_settings
-from voicehire.api import create_app
 from voicehire.interview.transcript import SessionInfo, StageTranscript, full_document
 from voicehire.platform_client import (
     PlatformAuthError,
@@ -18,6 +17,7 @@ from voicehire.platform_client import (
     PlatformNotFoundError,
     PlatformUnavailableError,
 )
+from voicehire.server import create_app
 
 
 class Counting(httpx.AsyncBaseTransport):

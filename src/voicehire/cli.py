@@ -13,6 +13,7 @@ from voicehire.settings import SettingsError
 # Each module adds its subcommands; order is the order of `voicehire --help`.
 COMMAND_MODULES = (
     "voicehire.agent.commands",
+    "voicehire.server",
     "voicehire.api.commands",
     "voicehire.evaluation.commands",
 )

@@ -78,7 +78,13 @@ def configure_logging(
         foreign_pre_chain=_pre_chain(),
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            structlog.dev.ConsoleRenderer(colors=False, sort_keys=False),
+            # A plain traceback: never the frames' local variables (they hold settings
+            # and secrets, and rendering them stalled the server).
+            structlog.dev.ConsoleRenderer(
+                colors=False,
+                sort_keys=False,
+                exception_formatter=structlog.dev.plain_traceback,
+            ),
         ],
     )
 

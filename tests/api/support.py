@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from voicehire.api import create_app
+from voicehire.server import create_app
 from voicehire.settings import Settings, load_settings
 
 ADMIN_TOKEN = "test-admin-token"
@@ -52,7 +52,7 @@ async def api_client(
     transport = httpx.ASGITransport(app=app, client=client_addr)
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://api.test") as client,
+        httpx.AsyncClient(transport=transport, base_url="http://localhost:8000") as client,
     ):
         client.app = app  # type: ignore[attr-defined]
         yield client

@@ -91,3 +91,40 @@ async def test_transcript_upload_validates_the_seed_shape(client):
         headers=agent,
     )
     assert res.status_code == 422
+
+
+def _evaluation(iid: str, score: float) -> dict:
+    return {
+        "interview_id": iid,
+        "scorer": {"kind": "offline", "name": "test"},
+        "created_at": "2026-11-28T10:00:00Z",
+        "summary": {"overall_score": score, "recommendation": "maybe", "confidence": 0.5},
+    }
+
+
+async def test_the_agent_cannot_rewrite_a_stored_result_or_transcript(client):
+    _, _, iv = await _interview(client)
+    agent = await m2m_headers(client)
+    url = f"/api/agent/interviews/{iv['id']}/result"
+    # not an evaluation: numbers must be numbers
+    bad = _evaluation(iv["id"], 5.0)
+    bad["summary"]["overall_score"] = "<img src=x onerror=alert(1)>"
+    res = await client.put(url, json={"result": bad}, headers=agent)
+    assert res.status_code == 422 and res.json()["error"] == "bad_result"
+    # a forged human override is dropped
+    forged = {**_evaluation(iv["id"], 6.0), "override": {"recommendation": "hire", "note": "x"}}
+    res = await client.put(url, json={"result": forged}, headers=agent)
+    assert res.status_code == 200 and res.json()["result"]["override"] is None
+    # the same upload again (a retry) is fine; a different one is refused
+    assert (await client.put(url, json={"result": forged}, headers=agent)).status_code == 200
+    res = await client.put(url, json={"result": _evaluation(iv["id"], 9.9)}, headers=agent)
+    assert res.status_code == 409 and res.json()["error"] == "result_final"
+    stored = (await client.get(f"/api/interviews/{iv['id']}/result", headers=ADMIN)).json()
+    assert stored["result"]["summary"]["overall_score"] == 6.0
+    # the full transcript is written once
+    t_url = f"/api/agent/interviews/{iv['id']}/transcripts"
+    full = {"sessionInfo": {}, "stages": [], "fullConversation": []}
+    doc = {"kind": "full", "name": "full.json", "document": full}
+    assert (await client.post(t_url, json=doc, headers=agent)).status_code == 201
+    res = await client.post(t_url, json=doc, headers=agent)
+    assert res.status_code == 409 and res.json()["error"] == "transcript_final"

@@ -171,3 +171,82 @@ async def test_without_admin_token_only_loopback_is_admin(tmp_path):
     async with api_client(settings, client_addr=("203.0.113.7", 40000)) as remote:
         res = await remote.get("/api/candidates")
         assert res.status_code == 401 and "admin credential" in res.json()["message"]
+
+
+async def test_tokenless_admin_is_never_reached_through_a_proxy(tmp_path):
+    """Without VH_ADMIN_TOKEN, a request relayed by a proxy on this machine (or claiming to
+    be) is not local: proxy headers, or a Host that is not a loopback name, need the token."""
+    settings = make_settings(tmp_path, vh_admin_token=None)
+    async with api_client(settings) as local:
+        for headers in (
+            {"X-Forwarded-For": "203.0.113.7"},
+            {"X-Forwarded-For": "localhost"},
+            {"X-Real-IP": "127.0.0.1"},
+            {"Forwarded": "for=203.0.113.7"},
+            {"Via": "1.1 proxy"},
+            {"Host": "hiring.example.com"},
+        ):
+            res = await local.get("/api/candidates", headers=headers)
+            assert res.status_code == 401, headers
+            res = await local.post("/api/m2m-clients", json={"name": "x"}, headers=headers)
+            assert res.status_code == 401, headers
+        assert (await local.get("/api/candidates")).status_code == 200
+
+
+async def test_cross_site_state_changes_are_refused(tmp_path):
+    settings = make_settings(tmp_path, vh_admin_token=None)
+    async with api_client(settings) as local:
+        cand = (await local.post("/api/candidates", json={"name": "Ada"})).json()
+        for headers in (
+            {"Origin": "https://evil.example", "Content-Type": "text/plain"},
+            {"Sec-Fetch-Site": "cross-site"},
+            {"Origin": "null"},
+        ):
+            res = await local.post(
+                "/api/candidates", content=b'{"name": "Mallory"}', headers=headers
+            )
+            assert res.status_code == 403 and res.json()["error"] == "cross_site", headers
+        interview = (await local.post("/api/interviews", json={"candidate_id": cand["id"]})).json()[
+            "interview"
+        ]
+        url = f"/api/interviews/{interview['id']}/cancel"
+        res = await local.post(url, headers={"Origin": "https://evil.example"})
+        assert res.status_code == 403
+        assert (await local.get(f"/api/interviews/{interview['id']}")).json()["status"] != (
+            "cancelled"
+        )
+        # the dashboard's own requests (same origin) still work
+        res = await local.post(
+            url, headers={"Origin": "http://localhost:8000", "Sec-Fetch-Site": "same-origin"}
+        )
+        assert res.status_code == 200, res.text
+        listed = (await local.get("/api/candidates")).json()
+        assert [c["name"] for c in listed["items"]] == ["Ada"]
+
+
+async def test_every_response_carries_security_headers(tmp_path):
+    async with api_client(make_settings(tmp_path)) as client:
+        res = await client.get("/health")
+        csp = res.headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
+        assert res.headers["x-frame-options"] == "DENY"
+        assert res.headers["referrer-policy"] == "no-referrer"
+        assert res.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_malformed_json_is_a_client_error_and_logs_no_secrets(tmp_path, caplog):
+    settings = make_settings(tmp_path)
+    async with api_client(settings) as client:
+        res = await client.post(
+            "/oauth/token", content=b"[" * 100_000, headers={"Content-Type": "application/json"}
+        )
+        assert res.status_code == 400 and res.json()["error"] == "too_deep"
+        res = await client.post(
+            "/api/candidates",
+            content=b'{"name": "Ada", "extracted_data": {"x": Infinity}}',
+            headers={**ADMIN, "Content-Type": "application/json"},
+        )
+        assert res.status_code == 422
+    logged = "\n".join(r.getMessage() + str(r.__dict__) for r in caplog.records)
+    assert settings.vh_admin_token not in logged

@@ -19,7 +19,7 @@ from schemathesis import GenerationMode
 
 from tests.api.support import ADMIN, M2M_ID, M2M_SECRET, livekit_settings, make_settings
 from tests.fakes.livekit_server import FakeLiveKitServer
-from voicehire.api import create_app
+from voicehire.server import create_app
 
 MAX_EXAMPLES = 20
 

@@ -71,7 +71,7 @@ class LiveServer:
         import uvicorn
 
         from tests.harness import make_settings
-        from voicehire.api.app import create_app
+        from voicehire.server import create_app
 
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from tests.api.support import ADMIN, make_settings
-from voicehire.api import create_app
+from voicehire.server import create_app
 
 
 @pytest.fixture

@@ -29,6 +29,84 @@ from voicehire.settings import Settings, get_settings
 logger = logging.getLogger(__name__)
 
 
+UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# The pages load everything from this origin; the candidate page also talks to LiveKit.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "media-src 'self' blob:; connect-src 'self' ws: wss:{livekit}; worker-src 'self' blob:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+)
+
+
+class SecurityHeadersMiddleware:
+    """Security headers on every response, and no cross-site state changes: a browser's
+    POST/PUT/PATCH/DELETE from another site (by ``Sec-Fetch-Site`` or ``Origin``) is
+    refused with a JSON 403 before any route runs."""
+
+    def __init__(self, app: ASGIApp, *, livekit_url: str | None = None) -> None:
+        self.app = app
+        extra = f" {livekit_url}" if livekit_url else ""
+        csp = CSP.format(livekit=extra)
+        self.headers = [
+            (b"content-security-policy", csp.encode()),
+            (b"x-frame-options", b"DENY"),
+            (b"referrer-policy", b"no-referrer"),
+            (b"x-content-type-options", b"nosniff"),
+        ]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] in UNSAFE_METHODS and _cross_site(scope):
+            await _json_response(
+                send, 403, "cross-site requests cannot change anything here", "cross_site"
+            )
+            return
+        docs = scope["path"] in ("/docs", "/redoc", "/docs/oauth2-redirect")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [
+                    (k, v)
+                    for k, v in self.headers
+                    if k not in names and not (docs and k == b"content-security-policy")
+                ]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _cross_site(scope: Scope) -> bool:
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+    site = headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        return True
+    origin = headers.get("origin")
+    if origin is None or origin == "null":
+        return origin == "null"
+    return origin.split("://", 1)[-1] != headers.get("host", "")
+
+
+async def _json_response(send: Send, status: int, message: str, code: str) -> None:
+    import json
+
+    body = json.dumps(error_body(status, message, code)).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 class BodyLimitMiddleware:
     """Refuses request bodies larger than ``max_bytes`` with a JSON 413, whether the size
     is announced in Content-Length or only discovered while streaming."""
@@ -138,8 +216,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.vh_max_body_bytes)
-
-    from voicehire import web
-
-    web.mount(app)
+    app.add_middleware(SecurityHeadersMiddleware, livekit_url=settings.livekit_url)
     return app

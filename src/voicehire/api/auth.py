@@ -50,14 +50,31 @@ def bearer(request: Request) -> str | None:
     return value.strip()
 
 
-def is_loopback(request: Request) -> bool:
-    host = request.client.host if request.client else ""
-    if host in ("localhost", "testclient"):
-        return True
+# Any of these means the request came through a proxy: its socket peer says nothing
+# about where the person is.
+PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip", "via")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def _loopback_ip(host: str) -> bool:
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def is_loopback(request: Request) -> bool:
+    """True only for a request from this machine, not relayed by a proxy: the socket
+    peer is a loopback address (the server never trusts forwarded-for headers), no proxy
+    header is present, and the Host is a loopback name."""
+    peer = request.client.host if request.client else ""
+    if not (_loopback_ip(peer) or peer == "testclient"):  # Starlette's in-process client
+        return False
+    if any(h in request.headers for h in PROXY_HEADERS):
+        return False
+    host = request.headers.get("host", "")
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return name in LOOPBACK_HOSTS or name == "testserver"
 
 
 def check_admin_token(state: AppState, token: str | None, request: Request) -> Principal | None:

@@ -1,4 +1,5 @@
-"""``voicehire serve`` (the control-plane API) and ``voicehire token`` (a join token by hand)."""
+"""``voicehire token`` (a join token by hand) and how ``voicehire serve`` decides its admin
+credential (the command itself is assembled in :mod:`voicehire.server`)."""
 
 from __future__ import annotations
 
@@ -8,23 +9,10 @@ import json
 import secrets
 import sys
 
-from voicehire.logging_setup import configure_logging
 from voicehire.settings import Settings, SettingsError, load_settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    s = subparsers.add_parser(
-        "serve",
-        help="run the VoiceHire API (FastAPI) and web app",
-        description="Run the control-plane API. Migrations are applied on start. Docs at "
-        "/docs. Without VH_ADMIN_TOKEN, management endpoints accept requests from this "
-        "machine only; binding to a non-loopback address without it generates an admin "
-        "token and prints it.",
-    )
-    s.add_argument("--host", help="bind address (default VH_API_HOST, 127.0.0.1)")
-    s.add_argument("--port", type=int, help="port (default VH_API_PORT, 8000)")
-    s.set_defaults(func=_serve)
-
     t = subparsers.add_parser(
         "token",
         help="print a LiveKit join token for ROOM and IDENTITY (for testing with any client)",
@@ -69,30 +57,6 @@ def prepare_serve_settings(settings: Settings, host: str) -> tuple[Settings, str
         f"this run:\n  VH_ADMIN_TOKEN={token}\n(set VH_ADMIN_TOKEN to keep it across restarts)"
     )
     return settings.model_copy(update={"vh_admin_token": token}), note
-
-
-def _serve(args: argparse.Namespace, _rest: list[str]) -> int:
-    import uvicorn
-
-    from voicehire.api.app import create_app
-
-    settings = load_settings()
-    configure_logging(settings.log_level, settings.log_format, settings.log_file)
-    host = args.host or settings.vh_api_host
-    port = args.port or settings.vh_api_port
-    settings, note = prepare_serve_settings(settings, host)
-    print(f"VoiceHire API on http://{host}:{port} (docs: /docs)", file=sys.stderr)
-    print(note, file=sys.stderr, flush=True)
-    app = create_app(settings)
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_config=None,
-        log_level=settings.log_level.lower(),
-        access_log=False,
-    )
-    return 0
 
 
 def _token(args: argparse.Namespace, _rest: list[str]) -> int:

@@ -69,6 +69,11 @@ def _loc(loc: tuple | list) -> str:
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RecursionError)
+    async def _too_deep(_request: Request, _exc: RecursionError):
+        # JSON nested so deep that the parser gives up: the client's error, not ours.
+        return error_response(400, "the request body is nested too deeply", "too_deep")
+
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError):
         resp = error_response(exc.status, exc.message, exc.code, **exc.extra)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -28,6 +29,10 @@ MAX_JSON_DEPTH = 32
 def _no_nul(value: str) -> str:
     if "\x00" in value:
         raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone UTF-16 surrogate: cannot be stored or shown
+        raise ValueError("must be valid Unicode (no lone surrogates)") from None
     return value
 
 
@@ -42,22 +47,30 @@ FieldName = Annotated[str, StringConstraints(min_length=1, max_length=100), Afte
 Identifier = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 
 
+def _check_text(text: str, where: str) -> None:
+    if "\x00" in text:
+        raise ValueError(f"text at {where} contains a NUL character")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone UTF-16 surrogate: cannot be stored or shown
+        raise ValueError(f"text at {where} is not valid Unicode (a lone surrogate)") from None
+
+
 def _check_json(value: Any, depth: int = 0, path: str = "") -> None:
     if depth > MAX_JSON_DEPTH:
         raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels at {path or 'top'}")
     if isinstance(value, str):
-        if "\x00" in value:
-            raise ValueError(f"text at {path or 'top'} contains a NUL character")
+        _check_text(value, path or "top")
     elif isinstance(value, dict):
         for k, v in value.items():
-            if "\x00" in k:
-                raise ValueError(f"key at {path or 'top'} contains a NUL character")
+            _check_text(k, f"key at {path or 'top'}")
             _check_json(v, depth + 1, f"{path}.{k}" if path else k)
     elif isinstance(value, list):
         for i, v in enumerate(value):
             _check_json(v, depth + 1, f"{path}[{i}]")
-    elif isinstance(value, float) and value != value:  # NaN cannot be stored as JSON
-        raise ValueError(f"number at {path or 'top'} is NaN")
+    elif isinstance(value, float) and (value != value or value in (math.inf, -math.inf)):
+        # NaN and Infinity are not JSON: they cannot be stored or read back
+        raise ValueError(f"number at {path or 'top'} is {value!r}; JSON has no such number")
 
 
 def _json_doc(value: dict[str, Any]) -> dict[str, Any]:

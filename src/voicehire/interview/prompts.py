@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 
-class _Missing(dict[str, str]):
+class _Missing(dict[str, Any]):
     def __missing__(self, key: str) -> str:  # leave unknown placeholders visible
         return "{" + key + "}"
 
@@ -17,8 +17,10 @@ class _Missing(dict[str, str]):
 @lru_cache(maxsize=1)
 def _templates() -> dict[str, Any]:
     text = (resources.files("voicehire.interview") / "prompts.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
-    return data
+    doc = yaml.safe_load(text)
+    if not isinstance(doc, dict):
+        raise ValueError("prompts.yaml must be a mapping of template names to text")
+    return doc
 
 
 def fill(template: str, values: dict[str, Any]) -> str:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -423,7 +422,7 @@ def gap_filling_runtime(
     """A gap-filling call about ``candidate``'s missing fields, saving through ``saver``."""
     name = candidate_name(candidate)
     if name and config.candidate_name == "Candidate":
-        config = replace(config, candidate_name=name)
+        config = config.updated(candidate_name=name)
     return GapFillingRuntime(
         config=config,
         registry=registry or field_registry(settings.field_spec_paths),

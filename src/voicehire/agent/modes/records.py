@@ -28,24 +28,15 @@ from typing import Any
 import yaml
 
 from voicehire.interview.briefing import BriefingData
+from voicehire.interview.candidate import STATUS_KEY, CandidateRecord, FieldStatus
 from voicehire.interview.config import CallMetadata, SessionConfig
-from voicehire.interview.fields import FieldRegistry, canonical_name, load_field_specs
+from voicehire.interview.fields import FieldRegistry, load_field_specs
 from voicehire.interview.gap_filling import FieldUpdate, GapFillingResult
 from voicehire.interview.outcome import SessionOutcome
 from voicehire.platform_client import PlatformClient, PlatformError
 from voicehire.settings import Settings
 
 logger = logging.getLogger(__name__)
-
-STATUS_KEY = "gap_filling_status"
-# Top-level keys of a record that describe the candidate (besides ``profile``).
-PROFILE_KEYS = (
-    "current_title",
-    "current_company",
-    "location",
-    "years_of_experience",
-    "skills",
-)
 
 
 class RecordError(ValueError):
@@ -84,16 +75,13 @@ def load_bundle(path: Path) -> dict[str, Any]:
 
 
 def candidate_name(candidate: Mapping[str, Any]) -> str | None:
-    name = candidate.get("name") or (candidate.get("profile") or {}).get("name")
-    return str(name).strip() or None if name else None
+    return CandidateRecord.lenient(candidate)[0].display_name
 
 
 def missing_fields(candidate: Mapping[str, Any]) -> list[str]:
     """The record's ``missing_required`` (``missingRequired`` accepted), minus fields that
     already hold a value."""
-    raw = candidate.get("missing_required", candidate.get("missingRequired")) or []
-    have = {canonical_name(k) for k, v in (candidate.get("extracted_data") or {}).items() if v}
-    return [str(f) for f in raw if canonical_name(str(f)) not in have]
+    return CandidateRecord.lenient(candidate)[0].missing_fields()
 
 
 def field_registry(extra_paths: Iterable[Path] = (), extra_specs: Any = None) -> FieldRegistry:
@@ -104,10 +92,7 @@ def field_registry(extra_paths: Iterable[Path] = (), extra_specs: Any = None) ->
 
 
 def status_entry(update: FieldUpdate) -> dict[str, Any]:
-    entry = update.to_json()
-    entry.pop("field")
-    entry["updated_at"] = int(time.time() * 1000)
-    return entry
+    return FieldStatus.of(update, int(time.time() * 1000)).model_dump(mode="json")
 
 
 class FieldPatcher:
@@ -189,33 +174,11 @@ def gap_result_from_status(
     """A :class:`GapFillingResult` document rebuilt from a record's saved statuses."""
     if not isinstance(status, dict) or not status:
         return None
-    registry = registry or load_field_specs()
-    filled, declined, unresolved = [], [], []
-    for name, entry in status.items():
-        if not isinstance(entry, dict):
-            continue
-        spec = registry.get(name)
-        label = spec.label if spec else name.replace("_", " ")
-        state = entry.get("status")
-        if state in ("filled", "unconfirmed") and entry.get("value") is not None:
-            filled.append(
-                {
-                    "field": name,
-                    "label": label,
-                    "value": entry.get("value"),
-                    "spoken": entry.get("spoken") or str(entry.get("value")),
-                    "raw": entry.get("raw") or "",
-                    "approximate": bool(entry.get("approximate")),
-                    "confirmed": state == "filled",
-                }
-            )
-        elif state == "declined":
-            declined.append({"field": name, "label": label, "raw": entry.get("raw") or ""})
-        elif state in ("unresolved", "retracted"):
-            unresolved.append(
-                {"field": name, "label": label, "reason": "no usable answer in the call"}
-            )
-    return {"filled": filled, "declined": declined, "unresolved": unresolved}
+    record = CandidateRecord.model_validate({"extracted_data": {STATUS_KEY: status}})
+    result = record.gap_filling_result(registry)
+    if result is None:
+        return None
+    return result.model_dump(mode="json", include={"filled", "declined", "unresolved"})
 
 
 def briefing_data(
@@ -228,28 +191,8 @@ def briefing_data(
     """Briefing input from an API-shaped candidate record (plus job and earlier results).
     Gap-filling results come from ``gap_filling`` or, failing that, from the statuses a
     gap-filling call saved in the record."""
-    data = dict(candidate.get("extracted_data") or {})
-    status = data.pop(STATUS_KEY, None)
-    profile = dict(candidate.get("profile") or {})
-    cand: dict[str, Any] = {**profile}
-    for key in PROFILE_KEYS:
-        if candidate.get(key) is not None:
-            cand[key] = candidate[key]
-    if candidate_name(candidate):
-        cand["name"] = candidate_name(candidate)
-    cand["extracted_data"] = data
-    cand["missing_required"] = list(candidate.get("missing_required") or [])
-    notes = candidate.get("notes", candidate.get("recruiter_notes"))
-    gap = gap_filling if gap_filling is not None else gap_result_from_status(status)
-    return BriefingData.model_validate(
-        {
-            "candidate": cand,
-            "resume_summary": candidate.get("resume_summary"),
-            "recruiter_notes": notes,
-            "job": dict(job) if job else None,
-            "interviews": list(interviews),
-            "gap_filling": gap,
-        }
+    return CandidateRecord.lenient(candidate)[0].briefing_data(
+        job=job, interviews=interviews, gap_filling=gap_filling
     )
 
 

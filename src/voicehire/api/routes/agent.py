@@ -68,7 +68,15 @@ async def report_status(
 async def upload_transcript(
     interview_id: Id, body: TranscriptUpload, session: SessionDep, _: AgentDep
 ):
-    await services.load_interview(session, interview_id)
+    interview = await services.load_interview(session, interview_id)
+    if body.kind == "full" or repo.is_terminal(interview):
+        stored = await repo.list_transcripts(session, interview_id)
+        if any(t.kind == "full" for t in stored):
+            raise ApiError(
+                409,
+                f"interview {interview_id} already has its full transcript; it is never replaced",
+                code="transcript_final",
+            )
     stage = body.document.get("stage", {}).get("stage") if body.kind == "stage" else None
     t = await repo.add_transcript(
         session,
@@ -86,8 +94,42 @@ async def upload_transcript(
 
 @router.put("/interviews/{interview_id}/result", response_model=ResultOut)
 async def upload_result(interview_id: Id, body: ResultUpload, session: SessionDep, _: AgentDep):
-    await services.load_interview(session, interview_id)
-    row = await repo.put_result(session, interview_id, body.result)
+    """Store the interview's result once. An interview's evaluation is checked against
+    the evaluation schema; a stored result (and the human override kept in it) is never
+    replaced by the agent (409), but the same upload again is accepted (retries)."""
+    interview = await services.load_interview(session, interview_id)
+    result = body.result
+    if interview.mode == "ai_interview":
+        from pydantic import ValidationError
+
+        from voicehire.evaluation.models import EvaluationResult
+
+        try:
+            # the agent never speaks for the human: an override comes only from the dashboard
+            evaluation = EvaluationResult.model_validate(result).model_copy(
+                update={"override": None}
+            )
+            result = evaluation.model_dump(mode="json")
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise ApiError(
+                422, f"the result is not an evaluation ({where}: {first['msg']})", code="bad_result"
+            ) from None
+    existing = await repo.get_result(session, interview_id)
+    if existing is not None:
+        if existing.result == result:
+            return ResultOut(
+                interview_id=interview_id,
+                result=existing.result,
+                updated_at=iso(existing.updated_at),
+            )
+        raise ApiError(
+            409,
+            f"interview {interview_id} already has a result; the agent cannot replace it",
+            code="result_final",
+        )
+    row = await repo.put_result(session, interview_id, result)
     await session.commit()
     return ResultOut(interview_id=interview_id, result=row.result, updated_at=iso(row.updated_at))
 
