@@ -17,6 +17,7 @@ from typing import Any
 
 from voicehire.interview.intents import INJECTION, classify
 from voicehire.interview.plan import CompetencyScale, Plan, PlanError, Question, load_plan
+from voicehire.interview.transcript import FullTranscript
 
 logger = logging.getLogger(__name__)
 
@@ -191,10 +192,17 @@ def rubric_indicators(question: Question | None) -> list[RubricIndicator]:
     return [RubricIndicator(c, i.kind, i.text) for c, i in question.indicators()]
 
 
-def plan_from_transcript(full: dict[str, Any]) -> Plan | None:
+def read_transcript(full: dict[str, Any] | FullTranscript) -> FullTranscript:
+    """The stored document through the typed transcript model."""
+    if isinstance(full, FullTranscript):
+        return full
+    return FullTranscript.model_validate(full)
+
+
+def plan_from_transcript(full: dict[str, Any] | FullTranscript) -> Plan | None:
     """The plan the interview used: embedded in metadata, or loaded by ``planId``."""
-    meta = full.get("metadata") or {}
-    data = meta.get("plan")
+    doc = read_transcript(full)
+    data = doc.metadata_value("plan")
     if isinstance(data, dict):
         if "plan" in data and isinstance(data["plan"], dict) and "stages" not in data:
             data = data["plan"]
@@ -202,18 +210,14 @@ def plan_from_transcript(full: dict[str, Any]) -> Plan | None:
             return Plan.model_validate(data)
         except ValueError as exc:
             logger.warning("transcript metadata holds an invalid plan: %s", exc)
-    plan_id = (full.get("sessionInfo") or {}).get("planId")
-    if plan_id:
+    info = doc.session_info
+    if info.plan_id:
         try:
-            plan = load_plan(plan_id)
+            plan = load_plan(info.plan_id)
         except PlanError as exc:
-            logger.warning("cannot load plan %r named by the transcript: %s", plan_id, exc)
+            logger.warning("cannot load plan %r named by the transcript: %s", info.plan_id, exc)
             return None
-        info = full.get("sessionInfo") or {}
-        resolved = plan.resolve(
-            role=info.get("interviewRole") or "", interview_type=info.get("interviewType") or ""
-        )
-        return resolved.plan
+        return plan.resolve(role=info.role, interview_type=info.interview_type).plan
     return None
 
 
@@ -223,11 +227,14 @@ def _questions_by_id(plan: Plan | None) -> dict[str, tuple[str, Question]]:
     return {q.id: (s.id, q) for s in plan.stages for q in s.questions}
 
 
-def extract_answers(full: dict[str, Any], plan: Plan | None = None) -> list[AnswerItem]:
+def extract_answers(
+    full: dict[str, Any] | FullTranscript, plan: Plan | None = None
+) -> list[AnswerItem]:
     """Asked questions in interview order, each with the candidate's words for it."""
-    plan = plan or plan_from_transcript(full)
+    doc = read_transcript(full)
+    plan = plan or plan_from_transcript(doc)
     known = _questions_by_id(plan)
-    name = (full.get("sessionInfo") or {}).get("participantName") or ""
+    name = doc.session_info.participant_name
     names = [name] if name else []
     order: list[str] = []
     meta: dict[str, dict[str, Any]] = {}
@@ -243,23 +250,21 @@ def extract_answers(full: dict[str, Any], plan: Plan | None = None) -> list[Answ
         elif text and not meta[qid]["text"]:
             meta[qid]["text"] = text
 
-    for stage in full.get("stages") or []:
-        stage_id = str(stage.get("stage", ""))
-        for q in stage.get("questions") or []:
-            note_question(str(q.get("id")), str(q.get("text", "")), stage_id)
-        for entry in stage.get("conversation") or []:
-            qid = entry.get("questionId")
+    for stage in doc.stages:
+        for q in stage.questions:
+            note_question(q.id, q.text, stage.stage)
+        for entry in stage.conversation:
+            qid = entry.question_id
             if not qid:
                 continue
-            qid = str(qid)
-            if entry.get("isAI"):
-                if entry.get("kind") == "question":
-                    note_question(qid, str(entry.get("message", "")), stage_id)
+            if entry.is_ai:
+                if entry.kind == "question":
+                    note_question(qid, entry.message, stage.stage)
                 continue
-            if entry.get("kind", "speech") != "speech":
+            if entry.kind != "speech":
                 continue
-            note_question(qid, "", stage_id)
-            msg = str(entry.get("message", "")).strip()
+            note_question(qid, "", stage.stage)
+            msg = entry.message.strip()
             if not msg:
                 continue
             intent = classify(msg)
@@ -283,7 +288,7 @@ def extract_answers(full: dict[str, Any], plan: Plan | None = None) -> list[Answ
                 key_points=list(question.key_points) if question else [],
                 competencies=list(question.competencies) if question else ["communication"],
                 answer=neutralize(" ".join(words[qid]), names),
-                role=str((full.get("sessionInfo") or {}).get("interviewRole") or ""),
+                role=doc.session_info.role,
                 indicators=rubric_indicators(question),
                 non_answers=others[qid],
                 scales=plan.competencies if plan else None,

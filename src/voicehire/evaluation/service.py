@@ -12,7 +12,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from voicehire.evaluation.answers import AnswerItem, extract_answers, plan_from_transcript
+from voicehire.evaluation.answers import (
+    AnswerItem,
+    extract_answers,
+    plan_from_transcript,
+    read_transcript,
+)
 from voicehire.evaluation.flags import duplicate_text_flags
 from voicehire.evaluation.models import (
     AnswerScore,
@@ -25,6 +30,7 @@ from voicehire.evaluation.scorer import Scorer
 from voicehire.evaluation.summary import OUTCOME_LABELS, outcome_for, summarize
 from voicehire.interview.intents import FLAGGED, classify
 from voicehire.interview.plan import CompetencyScale, Plan, builtin_competency_scales
+from voicehire.interview.transcript import FullTranscript
 from voicehire.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -72,23 +78,21 @@ def _stage_views(full: dict[str, Any]) -> list[StageTranscriptView]:
     return views
 
 
-def _candidate_turns(full: dict[str, Any]) -> tuple[list[CandidateTurn], list[CandidateTurn]]:
+def _candidate_turns(doc: FullTranscript) -> tuple[list[CandidateTurn], list[CandidateTurn]]:
     """Role questions (for the recruiter) and flagged turns, from every stage."""
     questions: list[CandidateTurn] = []
     flagged: list[CandidateTurn] = []
-    for stage in full.get("stages") or []:
-        for e in stage.get("conversation") or []:
-            if e.get("isAI") or e.get("kind", "speech") != "speech":
-                continue
-            msg = str(e.get("message", "")).strip()
-            if not msg:
+    for stage in doc.stages:
+        for e in stage.candidate_lines():
+            msg = e.message.strip()
+            if e.kind != "speech" or not msg:
                 continue
             intent = classify(msg)
             turn = CandidateTurn(
                 kind="injection" if intent.injection and intent.is_answer else intent.kind,
                 text=msg,
-                stage=str(stage.get("stage", "")),
-                question_id=e.get("questionId"),
+                stage=stage.stage,
+                question_id=e.question_id,
                 topic=intent.topic,
             )
             if intent.kind == "role_question":
@@ -153,7 +157,7 @@ async def evaluate(
         scored = [a for a in answers if a.status == "scored"]
         status = "partial" if scored else "failed"
         error = f"{len(failed)} of {len(answers)} answers could not be scored: {failed[0].error}"
-    role_questions, flagged_turns = _candidate_turns(full_transcript)
+    role_questions, flagged_turns = _candidate_turns(read_transcript(full_transcript))
     answered = sum(1 for it in items if it.answered)
     outcome = outcome_for(info.get("endReason"), asked=len(items), answered=answered)
     interview_flags = [f"{t.kind}: {t.text}" for t in flagged_turns if t.kind != "injection"]
