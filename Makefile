@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 DEMO_ANSWERS ?= examples/answers/software_engineer.yaml
 
-.PHONY: setup system-deps web demo interview test lint format bench clean
+.PHONY: setup system-deps web web-test demo interview test lint format bench clean
 
 setup: system-deps ## Install uv, espeak-ng (if root) and the locked Python environment
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
@@ -17,6 +17,9 @@ web: ## Build the web app (web/ -> src/voicehire/web/static) with npm, when Node
 	else \
 	  echo "note: npm not found, so the web app is not built; install Node.js 20+ and npm, then run 'make web' (the API works without it)"; \
 	fi
+
+web-test: web ## The web app's unit tests (vitest); the browser tests are in tests/web (pytest)
+	cd web && npm test --silent
 
 system-deps: ## espeak-ng (offline speech) and PortAudio (for `voicehire agent console`)
 	@missing=""; \
@@ -42,11 +45,13 @@ interview: setup ## Run an interview in the terminal; type your answers
 test: setup ## Run the test suite
 	$(UV) run pytest
 
-lint: ## ruff, format check, mypy (strict for the domain and storage), import layers
+lint: ## ruff, format check, mypy (strict for the domain and storage), import layers; web: eslint, tsc, generated types
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run mypy
 	$(UV) run lint-imports
+	@if [ -d web/node_modules ]; then cd web && npm run --silent lint; \
+	else echo "note: web/node_modules missing, so the web app is not linted; run 'make web' first"; fi
 
 format:
 	$(UV) run ruff format .

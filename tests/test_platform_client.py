@@ -87,7 +87,12 @@ async def test_every_method_works_end_to_end(platform):
     doc = full_document(info, [stage])
     name = f"interview_{iv['id']}_full_1.json"
     assert (await client.upload_transcript(iv["id"], doc, "full", name))["kind"] == "full"
-    await client.upload_result(iv["id"], {"recommendation": "maybe"})
+    evaluation = {
+        "interview_id": iv["id"],
+        "scorer": {"kind": "offline", "name": "test"},
+        "summary": {"recommendation": "maybe"},
+    }
+    await client.upload_result(iv["id"], evaluation)
     done = await client.report_status(iv["id"], "completed", end_reason="completed")
     assert done["end_reason"] == "completed"
 
@@ -98,7 +103,7 @@ async def test_every_method_works_end_to_end(platform):
 
     admin = platform["admin"]
     stored = (await admin.get(f"/api/interviews/{iv['id']}/result", headers=ADMIN)).json()
-    assert stored["result"] == {"recommendation": "maybe"}
+    assert stored["result"]["summary"]["recommendation"] == "maybe"
     assert platform["transport"].token_requests == 1  # one token for all of that
 
 

@@ -179,9 +179,15 @@ async def test_result_is_404_until_uploaded(client):
     agent = await m2m_headers(client)
     res = await client.put(
         f"/api/agent/interviews/{iid}/result",
-        json={"result": {"recommendation": "hire", "score": 4.2}},
+        json={
+            "result": {
+                "interview_id": iid,
+                "scorer": {"kind": "offline", "name": "test"},
+                "summary": {"overall_score": 4.2, "recommendation": "hire"},
+            }
+        },
         headers=agent,
     )
     assert res.status_code == 200
     got = (await client.get(f"/api/interviews/{iid}/result", headers=ADMIN)).json()
-    assert got["result"]["recommendation"] == "hire"
+    assert got["result"]["summary"]["recommendation"] == "hire"

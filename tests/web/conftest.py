@@ -169,3 +169,39 @@ def shots(request: pytest.FixtureRequest) -> Any:
         return path
 
     return take
+
+
+# --- a strict Content-Security-Policy for the pages (test_e2e_csp, test_e2e_hostile_strings)
+CSP_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; media-src 'self'; worker-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+CSP_WATCH = """
+window.cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) =>
+  window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}`));
+"""
+
+
+def _with_policy(route: Any) -> None:
+    response = route.fetch()
+    headers = {**response.headers, "content-security-policy": CSP_POLICY}
+    route.fulfill(response=response, headers=headers)
+
+
+def open_with_policy(page: Any, url: str) -> None:
+    """Load the page with the policy (only its document request is intercepted, once;
+    the policy stays with the document through hash navigation)."""
+    page.route(url.split("#")[0], _with_policy, times=1)
+    page.goto(url)
+
+
+def csp_violations(page: Any) -> list[str]:
+    found: list[str] = page.evaluate("window.cspViolations")
+    return found
+
+
+# A document Playwright fulfils has no known address, so Chromium's local-network checks
+# would refuse its WebSocket to 127.0.0.1; a page the server serves has no such problem.
+FULFILLED_PAGE_ARGS = ["--disable-features=LocalNetworkAccessChecks"]

@@ -1,0 +1,322 @@
+"""Every value the dashboard and the candidate page show is text, whatever it contains.
+
+The candidate, job and interview come from the real API with markup in every free-text
+field; the documents the agent writes (the evaluation, the transcript, a call's result)
+are served to the page with markup in every string and every competency key, as a
+compromised agent token or a bad import could store them. The pages must show each
+payload literally, run none of it, and grow no element or event-handler attribute
+from it (an attribute breakout through aria-label included). The pages run under the
+strict CSP of test_e2e_csp, so a style attribute from a template would show up too."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, Route, expect
+
+from tests.web.conftest import (
+    ADMIN_TOKEN,
+    CSP_WATCH,
+    FULFILLED_PAGE_ARGS,
+    LiveServer,
+    csp_violations,
+    launch,
+    open_with_policy,
+)
+
+# Counts what ran: an injected handler or script would push its tag here.
+INIT = "window.pwned = []; window.addEventListener('error', () => {});"
+
+
+def hostile(tag: str) -> str:
+    """Markup, an attribute breakout and a script, each reporting `tag` if it ever runs
+    (under 200 characters: names are limited to that)."""
+    run = f"pwned.push('{tag}')"
+    return (
+        f"{tag}<img src=x onerror={run}>\"'><svg onload={run}>"
+        f'" onfocus="{run}" autofocus x="<script>{run}</script>&lt;b&gt;${{7*7}}'
+    )
+
+
+def tight(tag: str) -> str:
+    """A hostile string without spaces (for fields that refuse them, e.g. an email)."""
+    return f"{tag}<img/src=x/onerror=pwned.push('{tag}')>'\"@x.example"
+
+
+CALL_FIELDS = ("field_label", "field_value", "declined_label", "declined_reason")
+
+
+def evaluation(interview_id: str, h: dict[str, str]) -> dict[str, Any]:
+    return {
+        "interview_id": interview_id,
+        "plan_id": h["plan_id"],
+        "role": h["role"],
+        "participant_name": h["participant_name"],
+        "status": "partial",
+        "error": h["error"],
+        "scorer": {"kind": "offline", "name": h["scorer"]},
+        "answers": [
+            {
+                "question_id": "q1",
+                "stage": "intro",
+                "question_text": h["question_text"],
+                "answer_text": h["answer_text"],
+                "status": "scored",
+                "scores": {"overall": 7.5},
+                "key_points": [
+                    {
+                        "text": h["key_point"],
+                        "covered": True,
+                        "similarity": 0.9,
+                        "evidence": h["kp_evidence"],
+                    },
+                    {"text": h["key_point_missed"], "covered": False, "similarity": 0.1},
+                ],
+                "evidence": [h["evidence"]],
+                "flags": [h["flag"], h["flag2"]],
+                "feedback": h["feedback"],
+            },
+            {
+                "question_id": "q2",
+                "stage": "intro",
+                "question_text": h["question_text2"],
+                "answer_text": "",
+                "status": "unanswered",
+            },
+        ],
+        "summary": {
+            "overall_score": 7.5,
+            "competency_scores": {h["competency"]: 6.0, h["competency2"]: 120},
+            "strengths": [h["strength"]],
+            "areas_for_improvement": [h["improvement"]],
+            "recommendation": "maybe",
+            "confidence": 0.8,
+            "rationale": h["rationale"],
+            "questions_asked": 2,
+            "questions_answered": 1,
+        },
+        "override": {"recommendation": "hire", "note": h["override_note"], "by": h["override_by"]},
+    }
+
+
+def transcript(h: dict[str, str]) -> dict[str, Any]:
+    return {
+        "stages": [
+            {
+                "stage": "intro",
+                "title": h["stage_title"],
+                "durationSeconds": 12.0,
+                "endReason": h["end_reason"],
+                "conversation": [
+                    {
+                        "isAI": True,
+                        "participantName": h["interviewer_name"],
+                        "message": h["ai_line"],
+                    },
+                    {
+                        "isAI": False,
+                        "participantName": h["speaker_name"],
+                        "message": h["candidate_line"],
+                    },
+                ],
+            }
+        ]
+    }
+
+
+def call_result(h: dict[str, str]) -> dict[str, Any]:
+    return {
+        "filled": [
+            {"field": "notice_period", "label": h["field_label"], "spoken": h["field_value"]}
+        ],
+        "declined": [
+            {"field": "salary", "label": h["declined_label"], "reason": h["declined_reason"]}
+        ],
+        "unresolved": [],
+    }
+
+
+def serve(page: Page, pattern: str, body: Any) -> None:
+    page.route(re.compile(pattern), lambda route: _fulfil(route, body))
+
+
+def _fulfil(route: Route, body: Any) -> None:
+    route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+
+def assert_inert(page: Page, payloads: dict[str, str], where: str) -> None:
+    """Nothing ran, nothing became markup, and every payload shown is shown verbatim."""
+    assert page.evaluate("window.pwned") == [], f"{where}: injected code ran"
+    grown = page.evaluate(
+        """() => {
+          const bad = [];
+          for (const el of document.querySelectorAll('img, svg, script, iframe, object, embed')) {
+            if (el.closest('head') || el.matches('script[type=module][src]')) continue;
+            bad.push(el.outerHTML.slice(0, 120));
+          }
+          for (const el of document.querySelectorAll('*'))
+            for (const a of el.attributes)
+              if (/^on/i.test(a.name) || ['autofocus', 'x'].includes(a.name))
+                bad.push(`${el.tagName} ${a.name}`);
+          return bad;
+        }"""
+    )
+    assert grown == [], f"{where}: markup or handlers from data: {grown}"
+    assert csp_violations(page) == [], f"{where}: the page broke its CSP"
+    text = page.locator("body").inner_text()
+    for name, value in payloads.items():
+        assert value in text, f"{where}: {name} is not shown as text"
+
+
+def test_dashboard_and_candidate_page_show_hostile_strings_as_text(
+    live_server: LiveServer, playwright_driver: Any, tmp_path: Path
+) -> None:
+    h = {
+        name: hostile(f"t{i}")
+        for i, name in enumerate(
+            [
+                "candidate_name",
+                "job_title",
+                "job_level",
+                "plan_id",
+                "role",
+                "participant_name",
+                "error",
+                "scorer",
+                "question_text",
+                "answer_text",
+                "key_point",
+                "key_point_missed",
+                "kp_evidence",
+                "evidence",
+                "flag",
+                "flag2",
+                "feedback",
+                "question_text2",
+                "competency",
+                "competency2",
+                "strength",
+                "improvement",
+                "rationale",
+                "override_note",
+                "override_by",
+                "stage_title",
+                "end_reason",
+                "interviewer_name",
+                "ai_line",
+                "speaker_name",
+                "candidate_line",
+                "field_label",
+                "field_value",
+                "declined_label",
+                "declined_reason",
+            ]
+        )
+    }
+    email = tight("mail")
+    candidate = live_server.api(
+        "POST", "/api/candidates", json={"name": h["candidate_name"], "email": email}
+    )
+    job = live_server.api(
+        "POST",
+        "/api/jobs",
+        json={"title": h["job_title"], "level": h["job_level"], "plan": "mock"},
+    )
+    created = live_server.api(
+        "POST",
+        "/api/interviews",
+        json={"candidate_id": candidate["id"], "job_id": job["id"], "plan": "mock"},
+    )
+    interview_id = created["interview"]["id"]
+    call = live_server.api(
+        "POST",
+        "/api/interviews",
+        json={"candidate_id": candidate["id"], "job_id": job["id"], "mode": "gap_filling"},
+    )
+
+    ctx = launch(playwright_driver, tmp_path / "profile", FULFILLED_PAGE_ARGS)
+    try:
+        page = ctx.new_page()
+        page.add_init_script(INIT + CSP_WATCH)
+        dialogs: list[str] = []
+
+        def on_dialog(dialog: Any) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+        page.add_init_script(
+            f"sessionStorage.setItem('voicehire.adminToken', {json.dumps(ADMIN_TOKEN)})"
+        )
+        serve(
+            page,
+            rf"/api/interviews/{interview_id}/result$",
+            {"interview_id": interview_id, "result": evaluation(interview_id, h)},
+        )
+        serve(
+            page,
+            rf"/api/interviews/{interview_id}/transcripts$",
+            [{"id": "t-full", "kind": "full", "name": "full.json"}],
+        )
+        serve(
+            page,
+            rf"/api/interviews/{interview_id}/transcripts/t-full$",
+            {"id": "t-full", "kind": "full", "name": "full.json", "document": transcript(h)},
+        )
+        call_id = call["interview"]["id"]
+        serve(
+            page,
+            rf"/api/interviews/{call_id}/result$",
+            {"interview_id": call_id, "result": call_result(h)},
+        )
+
+        # The list: names and job titles (also inside each row's aria-label).
+        open_with_policy(page, f"{live_server.url}/app#/interviews")
+        row = page.locator(f'tr[data-id="{interview_id}"]')
+        expect(row).to_be_visible()
+        assert row.get_attribute("aria-label") == f"Open interview with {h['candidate_name']}"
+        assert_inert(
+            page, {"candidate_name": h["candidate_name"], "job_title": h["job_title"]}, "list"
+        )
+
+        # The new-interview form lists candidates and jobs by name.
+        page.goto(f"{live_server.url}/app#/new")
+        expect(page.locator("#cand-select option", has_text="t0")).to_have_count(1)
+        options = "".join(page.locator("#cand-select, #job-select").all_inner_texts())
+        for value in (h["candidate_name"], email, h["job_title"], h["job_level"]):
+            assert value in options
+        assert page.evaluate("window.pwned") == []
+
+        # The interview: details, the evaluation with its chart, evidence, override, transcript.
+        page.goto(f"{live_server.url}/app#/interviews/{interview_id}")
+        expect(page.locator("#override-current")).to_be_visible(timeout=15_000)
+        expect(page.locator("#transcript .turn").first).to_be_visible(timeout=15_000)
+        chart = page.get_by_role("img", name=re.compile("Scores per competency"))
+        aria = chart.get_attribute("aria-label") or ""
+        assert h["competency"] in aria and h["competency2"] in aria  # one attribute, verbatim
+        assert chart.locator(".fill").nth(1).evaluate("e => e.style.width") == "100%"  # clamped
+        # Not on this page: the result's own copies of names, the job level, a call's fields.
+        elsewhere = {"plan_id", "role", "participant_name", "job_level", *CALL_FIELDS}
+        shown = {k: v for k, v in h.items() if k not in elsewhere}
+        assert_inert(page, {**shown, "email": email}, "interview detail")
+
+        # A call's result: field labels, spoken values and reasons.
+        page.goto(f"{live_server.url}/app#/interviews/{call_id}")
+        expect(page.get_by_role("heading", name="Call result")).to_be_visible(timeout=15_000)
+        assert_inert(
+            page,
+            {k: h[k] for k in CALL_FIELDS},
+            "call result",
+        )
+
+        # The candidate's page greets them by the stored name and shows the job title.
+        open_with_policy(page, created["join"]["join_url"])
+        expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
+        assert_inert(page, {"candidate_name": h["candidate_name"]}, "candidate page")
+        assert h["job_title"] in page.locator("#header-role").inner_text()
+        assert dialogs == []
+    finally:
+        ctx.close()
