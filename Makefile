@@ -7,7 +7,7 @@ DEMO_ANSWERS ?= examples/answers/software_engineer.yaml
 
 setup: system-deps ## Install uv, espeak-ng (if root) and the locked Python environment
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
-	$(UV) sync --frozen
+	$(UV) sync --frozen --extra speech
 	@$(MAKE) --no-print-directory web
 
 web: ## Build the web app (web/ -> src/voicehire/web/static) with npm, when Node.js is installed

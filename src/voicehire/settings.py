@@ -46,15 +46,31 @@ class Settings(BaseSettings):
     )
     llm_model: str = "gpt-4o-mini"
     llm_temperature: float = Field(0.4, ge=0.0, le=2.0)
-    stt_provider: Literal["auto", "deepgram", "openai", "assemblyai", "none"] = "auto"
+    stt_provider: Literal["auto", "deepgram", "openai", "assemblyai", "local", "none"] = "auto"
     deepgram_api_key: str | None = None
     assemblyai_api_key: str | None = None
     stt_model: str | None = None
-    tts_provider: Literal["auto", "openai", "cartesia", "espeak", "none"] = "auto"
+    tts_provider: Literal["auto", "openai", "cartesia", "local", "espeak", "none"] = "auto"
     cartesia_api_key: str | None = None
     tts_voice: str = "alloy"
     espeak_voice: str = "en-us"
     espeak_rate: int = Field(175, ge=80, le=450, description="espeak-ng words per minute")
+    # offline speech (the `speech` extra): Whisper base in, a Piper voice out
+    local_stt_model: Literal["whisper-base"] = "whisper-base"
+    local_stt_beam_size: int = Field(1, ge=1, le=10, description="1 = greedy (fastest)")
+    local_stt_threads: int = Field(0, ge=0, description="CPU threads for Whisper; 0 = all")
+    local_stt_prompt: str = Field(
+        "", description="Words Whisper should expect (product and technology names)"
+    )
+    local_tts_voice: Literal["en_US-joe-medium"] = "en_US-joe-medium"
+    local_tts_speed: float = Field(1.0, gt=0.3, le=3.0)
+    speech_model_dir: str = Field(
+        "", description="Where packaged models are unpacked; empty = ~/.cache/voicehire/models"
+    )
+    # when the candidate's turn ends
+    turn_detection: Literal["auto", "model", "vad"] = "auto"
+    min_endpointing_delay: float = Field(0.5, ge=0.0, le=10.0)
+    max_endpointing_delay: float = Field(3.0, ge=0.0, le=30.0)
 
     # --- Interview timing (seconds) --------------------------------------------------------
     max_interview_duration: int = Field(1800, ge=10)

@@ -21,7 +21,10 @@ def settings(**kw):
     return load_settings(**{**NONE, **kw})
 
 
-def test_embedded_default_needs_no_keys():
+def test_embedded_default_needs_no_keys(monkeypatch):
+    # without the offline speech models (tests/agent/speech covers the default with them)
+    monkeypatch.setattr(eng, "local_stt_installed", lambda: False)
+    monkeypatch.setattr(eng, "local_tts_installed", lambda: False)
     e = eng.build_engines(settings(), audio_in=True, audio_out=True)
     assert isinstance(e.llm, InterviewerPolicy)
     assert e.stt is None and e.vad is None

@@ -2,8 +2,8 @@
 
 - :class:`WavFileAudioOutput` records what the agent says into a WAV file (the demo).
 - :func:`read_wav` and :func:`frames_from_samples` turn WAV audio into frames.
-
-(The paced microphone and the scripted STT of the tests live in ``voicehire.testing``.)
+- :class:`PacedAudioInput` plays queued clips into the session in real time, the way a
+  microphone would (a scripted spoken candidate, the tests and the benchmarks).
 """
 
 from __future__ import annotations
@@ -117,3 +117,49 @@ def frames_from_samples(
             num_channels=1,
             samples_per_channel=per_frame,
         )
+
+
+class PacedAudioInput(io.AudioInput):
+    """A microphone stand-in: plays queued clips in real time, silence in between."""
+
+    def __init__(self, *, sample_rate: int = 16000, frame_ms: int = 20) -> None:
+        super().__init__(label="paced-audio")
+        self.sample_rate = sample_rate
+        self.frame_ms = frame_ms
+        self._queue: asyncio.Queue[np.ndarray] = asyncio.Queue()
+        self._pending: list[rtc.AudioFrame] = []
+        self._next_at: float | None = None
+        self._silence = np.zeros(sample_rate * frame_ms // 1000, dtype=np.int16)
+        self.clip_ended_at: list[float] = []  # perf_counter when each clip's last frame went out
+        self._closed = False
+
+    def play(self, samples: np.ndarray, sample_rate: int) -> None:
+        if sample_rate != self.sample_rate:
+            idx = np.linspace(
+                0, len(samples) - 1, int(len(samples) * self.sample_rate / sample_rate)
+            )
+            samples = samples[idx.astype(np.int64)]
+        self._queue.put_nowait(samples)
+
+    def close(self) -> None:
+        self._closed = True
+
+    async def __anext__(self) -> rtc.AudioFrame:
+        if self._closed:
+            raise StopAsyncIteration
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        if self._next_at is None:
+            self._next_at = now
+        if self._next_at > now:
+            await asyncio.sleep(self._next_at - now)
+        self._next_at += self.frame_ms / 1000
+        if not self._pending and not self._queue.empty():
+            clip = self._queue.get_nowait()
+            self._pending = list(frames_from_samples(clip, self.sample_rate, self.frame_ms))
+        if self._pending:
+            frame = self._pending.pop(0)
+            if not self._pending:
+                self.clip_ended_at.append(time.perf_counter())
+            return frame
+        return next(iter(frames_from_samples(self._silence, self.sample_rate, self.frame_ms)))

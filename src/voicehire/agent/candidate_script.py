@@ -21,6 +21,7 @@ class ScriptError(ValueError):
 @dataclass
 class ScriptStep:
     say: str | None = None
+    audio: Path | None = None  # a spoken answer (WAV), heard through speech recognition
     pause: float = 0.0  # seconds to wait before answering
     silence: float = 0.0  # seconds to stay silent instead of answering
 
@@ -31,6 +32,11 @@ class CandidateScript:
     name: str | None = None
     silence_timeout: float | None = None
     settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def spoken(self) -> bool:
+        """True when some answers are audio: the session must hear them."""
+        return any(step.audio is not None for step in self.steps)
 
 
 def load_script(path: Path) -> CandidateScript:
@@ -50,11 +56,17 @@ def load_script(path: Path) -> CandidateScript:
     for i, entry in enumerate(doc, 1):
         if isinstance(entry, str):
             steps.append(ScriptStep(say=entry))
-        elif isinstance(entry, dict) and ("say" in entry or "silence" in entry):
+        elif isinstance(entry, dict) and ("say" in entry or "silence" in entry or "audio" in entry):
+            audio = None
+            if entry.get("audio") is not None:
+                audio = (path.parent / str(entry["audio"])).resolve()
+                if not audio.is_file():
+                    raise ScriptError(f"{path}: answer {i}: audio file {audio} does not exist")
             try:
                 steps.append(
                     ScriptStep(
                         say=str(entry["say"]) if entry.get("say") is not None else None,
+                        audio=audio,
                         pause=float(entry.get("pause", 0)),
                         silence=float(entry.get("silence", 0)),
                     )
@@ -63,7 +75,8 @@ def load_script(path: Path) -> CandidateScript:
                 raise ScriptError(f"{path}: answer {i}: pause/silence must be seconds") from None
         else:
             raise ScriptError(
-                f"{path}: answer {i} must be text, {{say: ..., pause: s}} or {{silence: s}}"
+                f"{path}: answer {i} must be text, {{say: ..., pause: s}}, {{audio: file.wav}}"
+                " or {silence: s}"
             )
     silence_timeout = meta.get("silence_timeout")
     if silence_timeout is not None and not isinstance(silence_timeout, int | float):

@@ -257,7 +257,7 @@ def _run(
     """The one terminal runner: build the mode's runtime, run it to its end, produce its
     result (an evaluation report, a call's result file) and say where everything went."""
     from voicehire.agent.launch import SessionRequest, build_runtime
-    from voicehire.agent.local_run import run_local
+    from voicehire.agent.local_run import SpokenScriptError, run_local
 
     async def session() -> tuple[Any, dict[str, Any]]:
         request = SessionRequest(
@@ -279,7 +279,10 @@ def _run(
                 print(f"result NOT produced: {exc}", file=sys.stderr)
         return (runtime, outcome), result
 
-    (runtime, outcome), result = asyncio.run(session())
+    try:
+        (runtime, outcome), result = asyncio.run(session())
+    except SpokenScriptError as exc:
+        return _fail(str(exc))
     print(f"end reason:    {outcome.end_reason}")
     print(f"transcripts:   {settings.transcript_dir.resolve()}")
     for line in runtime.summary_lines(outcome, result, settings):

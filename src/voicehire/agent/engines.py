@@ -19,6 +19,12 @@ from livekit.agents import vad as lk_vad
 
 from voicehire.agent.espeak_tts import EspeakTTS, espeak_path
 from voicehire.agent.policy import InterviewerPolicy
+from voicehire.agent.speech.engines import build_local_stt, build_local_tts
+from voicehire.agent.speech.models import (
+    SPEECH_EXTRA_HINT,
+    local_stt_installed,
+    local_tts_installed,
+)
 from voicehire.settings import Settings, SettingsError
 
 logger = logging.getLogger(__name__)
@@ -84,10 +90,15 @@ def build_stt(settings: Settings) -> lk_stt.STT[Any] | None:
             provider = "assemblyai"
         elif settings.openai_api_key:
             provider = "openai"
+        elif local_stt_installed():
+            provider = "local"
         else:
+            logger.warning("no speech-to-text available: %s", SPEECH_EXTRA_HINT)
             return None
     if provider == "none":
         return None
+    if provider == "local":
+        return build_local_stt(settings)
     if provider == "deepgram":
         if not settings.deepgram_api_key:
             raise SettingsError("STT_PROVIDER=deepgram needs DEEPGRAM_API_KEY")
@@ -118,7 +129,12 @@ def build_tts(settings: Settings) -> lk_tts.TTS[Any] | None:
             provider = "cartesia"
         elif settings.openai_api_key:
             provider = "openai"
+        elif local_tts_installed():
+            provider = "local"
         elif espeak_path():
+            logger.warning(
+                "the neural voice is not installed, speaking with espeak-ng: %s", SPEECH_EXTRA_HINT
+            )
             provider = "espeak"
         else:
             logger.warning(
@@ -128,6 +144,8 @@ def build_tts(settings: Settings) -> lk_tts.TTS[Any] | None:
             return None
     if provider == "none":
         return None
+    if provider == "local":
+        return build_local_tts(settings)
     if provider == "espeak":
         if not espeak_path():
             raise SettingsError("TTS_PROVIDER=espeak but espeak-ng is not installed")

@@ -23,6 +23,7 @@ from voicehire.agent.engines import Engines
 from voicehire.agent.messages import MessageSink
 from voicehire.agent.modes import mode_for
 from voicehire.agent.runtime import RuntimeOptions, SessionRuntime, runtime_options
+from voicehire.agent.speech import turn as speech_turn
 from voicehire.interview.config import SessionConfig
 from voicehire.settings import Settings
 from voicehire.storage.transcripts import TranscriptWriter
@@ -94,15 +95,12 @@ async def start_session(
     runtime.bind_io(io.writer, io.sink)
     in_room = io.room is not None
     hearing = engines.stt is not None and (in_room or io.audio_input is not None)
-    turn_handling: dict[str, Any]
-    if in_room:
-        # Without speech-to-text the person answers by chat (lk.chat); no turn detector.
-        turn_handling = {} if hearing else {"turn_detection": "manual"}
-    else:
-        turn_handling = {
-            "turn_detection": "vad" if hearing else "manual",
-            "interruption": {"resume_false_interruption": False},
-        }
+    # Hearing sessions end a turn by the local end-of-turn model (VAD silence when it is
+    # unavailable or TURN_DETECTION=vad), with MIN/MAX_ENDPOINTING_DELAY patience;
+    # without STT the person answers in text (manual turns).
+    turn_handling: dict[str, Any] = dict(speech_turn.turn_handling(settings, hearing=hearing))
+    if not in_room:
+        turn_handling["interruption"] = {"resume_false_interruption": False}
     session: AgentSession[SessionRuntime] = AgentSession(
         userdata=runtime,
         llm=runtime.llm_for(engines.llm),

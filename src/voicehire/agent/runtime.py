@@ -106,6 +106,7 @@ class SessionRuntime:
         self._ending = False
         self._idle = asyncio.Event()
         self._silence_count = 0
+        self.user_turns = 0  # the person's utterances so far
         self._pending_kinds: dict[str, str] = {}  # fixed lines said, by text -> kind
         self._timers: list[asyncio.Task[Any]] = []
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -308,6 +309,7 @@ class SessionRuntime:
         if not text or not self.accepting_utterances:
             return
         if item.role == "user":
+            self.user_turns += 1
             question_id = self.answer_question_id(text)
             self._silence_count = 0
             utt = Utterance(

@@ -28,6 +28,7 @@ from voicehire.agent.room import (
     wire_room,
 )
 from voicehire.agent.runtime import SessionRuntime
+from voicehire.agent.speech import turn as speech_turn
 from voicehire.interview.config import ParsedConfig, parse_session_config
 from voicehire.interview.outcome import SessionOutcome
 from voicehire.logging_setup import bind_context, configure_logging
@@ -172,8 +173,15 @@ async def request_handler(req: JobRequest) -> None:
 
 
 def prewarm(proc: JobProcess) -> None:
-    if build_stt(get_settings()) is not None:
+    """Load what every job of this process needs before it is dispatched: the VAD and,
+    when turns end by the local model, that model."""
+    settings = get_settings()
+    if build_stt(settings) is not None:
         proc.userdata["vad"] = build_vad()
+        if settings.turn_detection != "vad" and speech_turn.turn_model_installed():
+            from livekit.local_inference import init_eot
+
+            init_eot()
 
 
 def build_server(settings: Settings) -> AgentServer:

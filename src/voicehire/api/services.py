@@ -99,7 +99,7 @@ def build_metadata(
     if mode == "gap_filling" and candidate is not None:
         extra.setdefault("missing_required", list(candidate.missing_required or []))
     config = SessionConfig(
-        session_type=mode,  # type: ignore[arg-type]
+        session_type=mode,
         max_duration=max_duration,
         interview_role=role or (job.title if job else "Software Engineer"),
         interview_type=interview_type,

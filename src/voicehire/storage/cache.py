@@ -53,7 +53,8 @@ class MemoryCache:
         if expires < time.monotonic():
             self._data.pop(key, None)
             return None
-        return json.loads(raw)
+        doc: dict[str, Any] = json.loads(raw)
+        return doc
 
     async def set(self, key: str, value: dict[str, Any], ttl: int = DEFAULT_TTL) -> None:
         if len(self._data) >= self._max:

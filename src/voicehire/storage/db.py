@@ -11,11 +11,12 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -65,7 +66,7 @@ class Database:
             raise DatabaseError(
                 f"DATABASE_URL uses {self.dialect!r}; VoiceHire supports sqlite and postgresql"
             )
-        kwargs: dict = {"echo": echo}
+        kwargs: dict[str, Any] = {"echo": echo}
         if self.dialect == "sqlite":
             db = parsed.database
             if db and db != ":memory:":
@@ -86,7 +87,7 @@ class Database:
         """Apply every Alembic migration not yet applied (``upgrade head``)."""
         cfg = alembic_config()
 
-        def _upgrade(sync_conn) -> None:
+        def _upgrade(sync_conn: Connection) -> None:
             cfg.attributes["connection"] = sync_conn
             command.upgrade(cfg, "head")
 
@@ -121,7 +122,7 @@ class Database:
         await self.engine.dispose()
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")

@@ -1,0 +1,74 @@
+"""Whisper base hears interview answers: alone, behind the VAD stream adapter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from livekit.agents import stt
+
+from tests.agent.speech.conftest import espeak_samples, needs_espeak, needs_stt
+from voicehire.agent.audio_io import frames_from_samples
+from voicehire.agent.engines import build_vad
+
+pytestmark = [needs_stt, needs_espeak]
+
+ANSWER = (
+    "I have seven years of experience with Python and Kubernetes, "
+    "and I reduced latency by forty percent."
+)
+
+
+@pytest.fixture(scope="module")
+def whisper(whisper_dir: Path):
+    from voicehire.agent.speech.whisper_stt import WhisperSTT, WhisperTranscriber
+
+    return WhisperSTT(WhisperTranscriber(whisper_dir))
+
+
+def words(text: str) -> str:
+    return text.lower().replace(",", " ").replace(".", " ")
+
+
+@pytest.mark.parametrize("window", ["trimmed", "full"])
+async def test_a_spoken_answer_is_transcribed(whisper, window):
+    whisper.transcriber.window = window
+    samples, rate = espeak_samples(ANSWER)
+    event = await whisper.recognize(list(frames_from_samples(samples, rate)))
+    text = words(event.alternatives[0].text)
+    assert event.type == stt.SpeechEventType.FINAL_TRANSCRIPT
+    for key in ("seven", "python", "kubernetes", "latency"):
+        assert key in text or (key == "seven" and " 7 " in f" {text} "), text
+    assert "40" in text or "forty" in text, text
+    whisper.transcriber.window = "trimmed"
+
+
+async def test_silence_gives_no_words(whisper):
+    rate = 16000
+    quiet = (np.random.default_rng(1).normal(0, 30, rate * 2)).astype(np.int16)
+    event = await whisper.recognize(list(frames_from_samples(quiet, rate)))
+    assert event.alternatives[0].text == ""
+
+
+async def test_answers_stream_through_the_vad_adapter(whisper):
+    """Two answers separated by silence come out as two final transcripts, in order."""
+    adapter = stt.StreamAdapter(stt=whisper, vad=build_vad())
+    first, rate = espeak_samples("My name is Sam and I work at Acme Payments.")
+    second, _ = espeak_samples("I mostly write Go services that run on Linux.")
+    silence = np.zeros(int(rate * 1.5), dtype=np.int16)
+    audio = np.concatenate([silence, first, silence, second, silence])
+
+    stream = adapter.stream()
+    for frame in frames_from_samples(audio, rate):
+        stream.push_frame(frame)
+    stream.end_input()
+    finals = [
+        event.alternatives[0].text
+        async for event in stream
+        if event.type == stt.SpeechEventType.FINAL_TRANSCRIPT
+    ]
+    await stream.aclose()
+    assert len(finals) == 2, finals
+    assert "name" in words(finals[0]) and "payments" in words(finals[0])
+    assert "services" in words(finals[1]) and "linux" in words(finals[1])
