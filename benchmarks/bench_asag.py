@@ -7,29 +7,22 @@ path. Each student answer is scored by the shipped offline scorer with the quest
 the question and the instructor's reference answer as the single rubric key point. The
 scorer's 0–10 ``overall`` score is halved onto the data set's 0–5 scale.
 
-Printed, over all answers (protocol of the data set's README):
+Held-out protocol: the 12 assignments/exams are split once, before looking at results,
+into a dev half (assignments 1–6) and a test half (7–12). Everything that is chosen —
+which signal to ship as the score (the scorer's overall, key-point coverage alone,
+relevance alone, plain cosine) and the linear calibration a·s + b onto the 0–5 scale —
+is chosen or fitted on dev only. The figures reported as the result are on test only:
+
 - Pearson r and Spearman rho against the gold ``score_avg``;
-- RMSE raw (the 0–10 score / 2, no fitting);
-- RMSE after a linear calibration a·s + b fitted leave-one-assignment-out (12 folds:
-  each assignment/exam is predicted by a map fitted on the other 11), and in-sample for
-  reference;
-- the same for the scorer's component signals and for plain MiniLM cosine (baseline);
+- RMSE raw (the 0–10 score / 2, no fitting) and after the dev-fitted calibration;
+- the same for every candidate signal (so the choice can be checked), and dev figures
+  for reference;
 - time taken.
 
-Nothing in the scorer is fitted here: its weights and anchors are constants in
-``voicehire.evaluation.offline``. The only fitted thing is the calibration map, always
-out of sample.
-
-How the scorer was chosen, honestly: no weight was fitted to this data set, but it was
-looked at while designing. About eight unsupervised signals were compared on it
-(sentence cosine; BERTScore-style token recall/precision, with and without stop words;
-lexical recall; length ratio), and question-demoted content-token recall (Sultan et al.
-2016's question demoting applied to BERTScore recall) was kept, r 0.635. Two later
-choices were also informed by it: the relevance term was left out of ``overall``
-(r 0.581 with it) and the minimum-length gate is relative to the rubric's length
-(r 0.594 with a fixed 5 words). The raw-scale anchors (0.20 unrelated, 0.70 full) were
-read off the similarity of mismatched pairs and of top-graded answers here; they change
-only the raw RMSE, not r. Treat r as a development-set figure, not a held-out one.
+History, honestly: the scorer's design (question-demoted token recall) was chosen in an
+earlier session while looking at all 2,273 answers, so even the test half is not
+untouched by that choice; since then no constant was chosen on assignments 7–12. The
+indicator strength exponent (0.4) was chosen on the interview-answer benchmark, not here.
 """
 
 from __future__ import annotations
@@ -83,14 +76,18 @@ def loao_calibrated(s: np.ndarray, y: np.ndarray, folds: np.ndarray) -> np.ndarr
     return pred
 
 
-def report_line(name: str, s: np.ndarray, y: np.ndarray, folds: np.ndarray, raw: bool) -> str:
-    a, b = fit_linear(s, y)
-    in_sample = rmse(np.clip(a * s + b, 0, 5), y)
-    cv = rmse(loao_calibrated(s, y, folds), y)
-    raw_txt = f"{rmse(np.clip(s, 0, 5), y):6.3f}" if raw else "     —"
+DEV_ASSIGNMENTS = {"1", "2", "3", "4", "5", "6"}
+
+
+def held_out_line(name: str, s: np.ndarray, y: np.ndarray, dev: np.ndarray) -> str:
+    """Test-half figures with the calibration fitted on the dev half."""
+    a, b = fit_linear(s[dev], y[dev])
+    test = ~dev
+    calibrated = rmse(np.clip(a * s[test] + b, 0, 5), y[test])
     return (
-        f"{name:34s} {pearson(s, y):6.3f} {spearman(s, y):8.3f} {raw_txt} "
-        f"{in_sample:9.3f} {cv:8.3f}"
+        f"{name:34s} {pearson(s[test], y[test]):6.3f} {spearman(s[test], y[test]):8.3f} "
+        f"{rmse(np.clip(s[test], 0, 5), y[test]):6.3f} {calibrated:9.3f}   "
+        f"(dev r {pearson(s[dev], y[dev]):.3f})"
     )
 
 
@@ -137,24 +134,43 @@ def main(argv: list[str] | None = None) -> int:
         [5 * float(embedder.encode(r["answer"]) @ embedder.encode(r["reference"])) for r in rows]
     )
 
-    print(f"ASAG (Mohler 2011): {len(rows)} answers, {len(set(folds))} assignments, {args.data}")
+    dev = np.array([f in DEV_ASSIGNMENTS for f in folds])
     print(
-        f"{'scorer (0–5 scale)':34s} {'r':>6s} {'spearman':>8s} {'raw':>6s} "
-        f"{'LS in-s.':>9s} {'LOAO-CV':>8s}   (RMSE columns)"
+        f"ASAG (Mohler 2011): {len(rows)} answers, {len(set(folds))} assignments, {args.data}; "
+        f"dev = assignments 1–6 ({dev.sum()} answers), test = 7–12 ({(~dev).sum()} answers)"
     )
-    print(report_line("offline scorer overall (shipped)", overall, y, folds, raw=True))
-    print(report_line("  key-point coverage alone", coverage, y, folds, raw=True))
-    print(report_line("  relevance alone", relevance, y, folds, raw=True))
-    print(report_line("plain MiniLM cosine (baseline)", cosine, y, folds, raw=True))
-    print(f"constant mean RMSE {rmse(np.full_like(y, y.mean()), y):.3f}")
+    signals = {
+        "offline scorer overall (shipped)": overall,
+        "  key-point coverage alone": coverage,
+        "  relevance alone": relevance,
+        "plain MiniLM cosine (baseline)": cosine,
+    }
+    chosen = max(signals, key=lambda k: pearson(signals[k][dev], y[dev]))
+    print(f"signal chosen on dev (highest dev r): {chosen.strip()}")
     print(
-        "reference points: MiniLM cosine r=0.494, Mohler 2011 r≈0.52/RMSE 0.98, "
-        "Sultan 2016 r=0.592/RMSE 0.887, human agreement r=0.597"
+        f"{'TEST half (0–5 scale)':34s} {'r':>6s} {'spearman':>8s} {'raw':>6s} "
+        f"{'dev-calib':>9s}   (RMSE columns; calibration fitted on dev)"
     )
-    r = pearson(overall, y)
-    cv = rmse(loao_calibrated(overall, y, folds), y)
+    for name, s in signals.items():
+        print(held_out_line(name, s, y, dev))
+    test = ~dev
+    print(
+        f"constant (dev mean) RMSE on test {rmse(np.full(test.sum(), y[dev].mean()), y[test]):.3f}"
+    )
+    print(
+        "reference points (all data, not held out): MiniLM cosine r=0.494, Mohler 2011 "
+        "r≈0.52/RMSE 0.98, Sultan 2016 r=0.592/RMSE 0.887, human agreement r=0.597"
+    )
+    s = signals[chosen]
+    a, b = fit_linear(s[dev], y[dev])
+    r = pearson(s[test], y[test])
+    cv = rmse(np.clip(a * s[test] + b, 0, 5), y[test])
     target = "MET" if r >= 0.55 and cv <= 0.93 else "NOT met"
-    print(f"target r >= 0.55 and LOAO-CV RMSE <= 0.93: {target} (r={r:.3f}, RMSE={cv:.3f})")
+    print(
+        f"held-out target r >= 0.55 and RMSE <= 0.93 on test: {target} (r={r:.3f}, RMSE={cv:.3f})"
+    )
+    loao = rmse(loao_calibrated(overall, y, folds), y)
+    print(f"(for comparison, the earlier all-data LOAO figure: RMSE {loao:.3f})")
     print(
         f"time: {elapsed:.1f}s total ({load_s:.1f}s model load, "
         f"{1000 * (elapsed - load_s) / max(len(rows), 1):.1f} ms/answer)"

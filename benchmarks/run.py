@@ -21,7 +21,8 @@ ASAG_DATA = os.environ.get(
 BENCHMARKS: list[tuple[str, str, list[str]]] = [
     ("Voice latency", "benchmarks.bench_latency", ["--turns", "20"]),
     ("Offline speech", "benchmarks.bench_speech", ["--runs", "5", "--turns", "5"]),
-    ("ASAG scoring", "benchmarks.bench_asag", ["--data", ASAG_DATA]),
+    ("ASAG scoring (held-out split)", "benchmarks.bench_asag", ["--data", ASAG_DATA]),
+    ("Interview answers: verdicts, calibration, invariance", "benchmarks.bench_interview", []),
     ("API load", "benchmarks.bench_api", []),
     ("LiveKit server on loopback", "benchmarks.bench_livekit", []),
 ]

@@ -130,7 +130,12 @@ async def test_llm_transition_tool_moves_to_next_stage(start_interview):
     result.expect.next_event().is_agent_handoff(new_agent_type=type(run.session.current_agent))
     assert run.runtime.flow.current_stage.id == "work"
     # the LLM only ever sees the current stage's tools
-    assert llm.calls[-1][1] == {"next_question", "transition_to_stage", "end_interview"}
+    assert llm.calls[-1][1] == {
+        "next_question",
+        "transition_to_stage",
+        "end_interview",
+        "answer_role_question",
+    }
 
 
 async def test_llm_may_skip_ahead_to_closing(start_interview):

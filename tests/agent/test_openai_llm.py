@@ -51,7 +51,12 @@ async def test_openai_plugin_drives_a_stage_transition(start_interview):
         assert all(r.get("stream") is True for r in server.requests)
         assert {r["model"] for r in server.requests} == {"gpt-test"}
         tools = {t["function"]["name"]: t["function"] for t in server.requests[0]["tools"]}
-        assert set(tools) == {"next_question", "transition_to_stage", "end_interview"}
+        assert set(tools) == {
+            "next_question",
+            "transition_to_stage",
+            "end_interview",
+            "answer_role_question",
+        }
         assert "target_stage" in json.dumps(tools["transition_to_stage"]["parameters"])
         assert "no more questions" in tools["next_question"]["description"]
         user_msgs = [m for m in server.requests[-1]["messages"] if m["role"] == "user"]

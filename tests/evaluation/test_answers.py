@@ -13,7 +13,7 @@ def test_utterances_are_grouped_by_question_with_the_plans_rubric() -> None:
     scaling = items["tech.scaling"]
     assert scaling.answer_text == "First I measure. Then I add an index."
     assert scaling.stage == "technical"
-    assert "verify the fix under load" in scaling.key_points
+    assert "verify the fix with a load test or production metrics" in scaling.key_points
     assert scaling.competencies == ["technical_accuracy", "problem_solving"]
     assert not items["tech.testing"].answered
 

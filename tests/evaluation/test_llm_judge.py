@@ -24,26 +24,31 @@ def _data(body: dict) -> dict:
 
 
 def grading(body: dict, *, gullible: bool = False) -> FakeReply:
-    """A stand-in model: scores by how many rubric words the answer uses. A *gullible*
-    one also obeys a "rate me 10/10" it finds anywhere in the prompt."""
+    """A stand-in model: credits each rubric indicator whose words the answer uses
+    (quoting the first sentence as evidence) and places each competency by the share
+    credited. A *gullible* one also obeys a "rate me 10/10" it finds anywhere."""
     data = _data(body)
     answer = data["candidate_answer"]
-    if gullible and "10/10" in json.dumps(body["messages"]):
-        score = 10.0
-    else:
-        rubric = {w for kp in data["rubric_key_points"] for w in re.findall(r"[a-z]{4,}", kp)}
-        used = {w for w in re.findall(r"[a-z]{4,}", answer.lower())} & rubric
-        score = round(min(10.0, 10 * len(used) / max(len(rubric) * 0.5, 1)), 1)
     first_sentence = answer.split(".")[0]
+    used = set(re.findall(r"[a-z]{4,}", answer.lower()))
+    shown = []
+    per_comp: dict[str, list[bool]] = {}
+    for ind in data["rubric"]:
+        words = set(re.findall(r"[a-z]{4,}", ind["shows"].lower()))
+        hit = (gullible and "10/10" in json.dumps(body["messages"])) or len(words & used) >= 2
+        per_comp.setdefault(ind["competency"], []).append(hit)
+        if hit:
+            shown.append({"index": ind["index"], "quote": first_sentence})
+    levels = [
+        {"competency": c, "level": 1 + round(4 * sum(v) / len(v))} for c, v in per_comp.items()
+    ]
     reply = {
-        "technical_accuracy": score,
-        "communication_clarity": min(10.0, score + 1),
-        "problem_solving": score,
-        "overall": score,
-        "covered_key_points": [1] if score >= 5 else [],
-        "strengths": ["names concrete steps"] if score >= 5 else [],
-        "improvements": [] if score >= 5 else ["too vague"],
-        "evidence": [first_sentence],
+        "indicators": shown,
+        "competencies": levels,
+        "communication_clarity": 6.0,
+        "addresses_question": True,
+        "strengths": ["names concrete steps"] if shown else [],
+        "improvements": [] if shown else ["too vague"],
         "feedback": "Graded.",
     }
     return FakeReply(text=json.dumps(reply))
@@ -65,15 +70,22 @@ async def test_scores_come_from_the_models_structured_reply() -> None:
         (score,) = await _judge(server).score(items)
     assert score.status == "scored"
     assert score.scores.overall is not None and score.scores.overall >= 5
-    assert score.scores.communication_clarity == min(10.0, score.scores.overall + 1)
+    assert score.competency_levels["technical_accuracy"] >= 3
+    assert score.scores.communication_clarity == 6.0
     assert score.evidence and score.evidence[0] in GOOD_SCALING  # verbatim
     assert score.key_points[0].covered is True
+    assert score.key_points[0].evidence in GOOD_SCALING
     sent = server.requests[0]
+    data = _data(sent)
+    # The judge sees the same rubric as the offline scorer, with the anchored scales.
+    assert [r["shows"] for r in data["rubric"]] == [k.text for k in score.key_points]
+    assert set(data["scales"]) == {"technical_accuracy", "problem_solving"}
+    assert set(data["scales"]["technical_accuracy"]) == {"1", "2", "3", "4", "5"}
     assert sent["temperature"] == 0
     assert sent["response_format"]["type"] == "json_schema"
     assert sent["response_format"]["json_schema"]["strict"] is True
     schema = sent["response_format"]["json_schema"]["schema"]
-    assert set(schema["required"]) >= {"technical_accuracy", "overall", "evidence"}
+    assert set(schema["required"]) >= {"indicators", "competencies", "addresses_question"}
 
 
 async def test_candidate_text_travels_only_as_json_data() -> None:
@@ -122,21 +134,19 @@ async def test_a_judge_that_keeps_failing_gives_an_error_not_a_score(tmp_path: P
 
 async def test_out_of_range_scores_are_rejected_not_clipped() -> None:
     bad = {
-        "technical_accuracy": 15,
+        "indicators": [],
+        "competencies": [{"competency": "technical_accuracy", "level": 7}],
         "communication_clarity": 5,
-        "problem_solving": 5,
-        "overall": 12,
-        "covered_key_points": [],
+        "addresses_question": True,
         "strengths": [],
         "improvements": [],
-        "evidence": [],
         "feedback": "",
     }
     items = _items({"tech.scaling": GOOD_SCALING})
     async with FakeOpenAIServer(FakeReply(text=json.dumps(bad))) as server:
         (score,) = await _judge(server, attempts=2).score(items)
     assert score.status == "error"
-    assert "technical_accuracy" in (score.error or "")
+    assert "competencies.0.level" in (score.error or "")
 
 
 async def test_timeouts_are_bounded_and_reported() -> None:
@@ -160,10 +170,15 @@ async def test_server_errors_are_retried() -> None:
 async def test_invented_evidence_is_dropped_and_flagged() -> None:
     items = _items({"tech.scaling": GOOD_SCALING})
     reply = json.loads(grading({"messages": [{}, _user_message(items[0])]}).text)
-    reply["evidence"] = ["I am the best engineer ever", "add an index, or add caching with Redis"]
+    reply["indicators"] = [
+        {"index": 1, "quote": "I am the best engineer ever"},
+        {"index": 3, "quote": "add an index, or add caching with Redis"},
+    ]
     async with FakeOpenAIServer(FakeReply(text=json.dumps(reply))) as server:
         (score,) = await _judge(server).score(items)
     assert score.evidence == ["add an index, or add caching with Redis"]
+    # An indicator whose quote is not in the answer is not credited.
+    assert [k.covered for k in score.key_points][:3] == [False, False, True]
     assert any("evidence_dropped: 1" in f for f in score.flags)
 
 

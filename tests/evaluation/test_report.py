@@ -83,7 +83,12 @@ async def test_html_shows_the_numbers_of_the_json(result: EvaluationResult, tmp_
     s = doc["summary"]
 
     assert page.by_id("recommendation")["attrs"]["data-value"] == s["recommendation"]
-    label = {"hire": "Hire", "maybe": "Maybe", "no_hire": "No hire"}[s["recommendation"]]
+    label = {
+        "hire": "Hire",
+        "maybe": "Maybe",
+        "no_hire": "No hire",
+        "needs_review": "Needs human review",
+    }[s["recommendation"]]
     assert page.by_id("recommendation")["text"].strip() == label
     assert page.by_id("overall-score")["text"].strip() == fmt(s["overall_score"])
     assert page.by_id("questions-answered")["text"] == str(s["questions_answered"])

@@ -54,7 +54,7 @@ async def test_migrations_create_schema_matching_models_and_rerun_cleanly(db):
             return compare_metadata(MigrationContext.configure(sync_conn), Base.metadata)
 
         differences = await conn.run_sync(diff)
-    assert version == "0001"
+    assert version == "0002"
     assert differences == []
 
 

@@ -18,6 +18,7 @@ from livekit.agents import llm
 from voicehire.agent.local_llm import LocalLLM, Reply, tool_names
 from voicehire.interview import prompts
 from voicehire.interview.flow import word_count
+from voicehire.interview.intents import classify, intent_line
 
 if TYPE_CHECKING:
     from voicehire.agent.modes.interview import InterviewRuntime
@@ -25,12 +26,6 @@ if TYPE_CHECKING:
 # An answer shorter than this (all turns for the question together) gets a follow-up.
 FOLLOW_UP_BELOW_WORDS = 15
 
-_STOP = re.compile(
-    r"\b(stop|end|finish|quit|terminate)\b.{0,20}\b(interview|call|this|now|here)\b", re.I
-)
-_REPEAT = re.compile(
-    r"\b(repeat|say (that|it) again|didn'?t (catch|hear|get)|pardon|come again)\b", re.I
-)
 _NO_QUESTIONS = re.compile(r"^\s*(no|nope|nothing|not really|none|i'?m good|all good)\b", re.I)
 _PRONOUNS = [
     (r"\bI am\b", "you are"),
@@ -107,21 +102,38 @@ class InterviewerPolicy(LocalLLM):
         n_user = sum(1 for i in chat_ctx.items if i.type == "message" and i.role == "user")
         ack = prompts.lines("acknowledgements")[n_user % len(prompts.lines("acknowledgements"))]
 
-        if _STOP.search(said) and "end_interview" in names:
+        intent = classify(said)
+        if intent.kind == "stop" and "end_interview" in names:
             return Reply(
                 rt.render("candidate_request"), [("end_interview", {"reason": "candidate_request"})]
             )
         if stage.kind == "closing":
             text = rt.render("goodbye")
-            if not _NO_QUESTIONS.search(said):
+            if intent.kind == "role_question":
+                role = rt.role_answer(intent.topic or "other")
+                text = f"{role.fact or prompts.render('closing_reply')} {text}"
+            elif not _NO_QUESTIONS.search(said):
                 text = f"{prompts.render('closing_reply')} {text}"
             return Reply(text, [("end_interview", {"reason": "completed"})])
         if stage.kind != "questions":
             return Reply()
 
         qs = flow.current_question
-        if qs is not None and _REPEAT.search(said):
+        # Not an answer: handle it and stay on the question (nothing here is scored).
+        if qs is not None and intent.kind == "repeat":
             return Reply(prompts.render("repeat_prefix") + qs.question.text)
+        if qs is not None and intent.kind == "clarify":
+            return Reply(intent_line("clarify_prefix") + qs.question.text)
+        if intent.kind == "thinking":
+            return Reply(intent_line("thinking"))
+        if qs is not None and intent.kind == "role_question":
+            return Reply(f"{rt.role_answer(intent.topic or 'other').text} {qs.question.text}")
+        if qs is not None and intent.kind in ("off_topic", "prompt_request", "injection"):
+            return Reply(f"{intent_line(intent.kind)} {qs.question.text}")
+        if intent.kind == "skip":
+            if flow.remaining_questions() and "next_question" in names:
+                return Reply(intent_line("skip"), [("next_question", {})])
+            return self._leave_stage(names, intent_line("skip"))
         if qs is not None:
             answers = _user_turns_since_question(chat_ctx)
             used = len(answers) - 1

@@ -155,6 +155,10 @@ class SessionRuntime:
     def agent_line_kind(self, text: str) -> str:
         return "speech"
 
+    def silence_is_thinking(self) -> bool:
+        """True (once) when the silence follows "let me think": no nudge yet."""
+        return False
+
     def nudge_line(self) -> str:
         return "Are you still there?"
 
@@ -351,6 +355,12 @@ class SessionRuntime:
                 "silence_timeout": self.options.silence_timeout,
             },
         )
+        if self._silence_count == 1 and self.silence_is_thinking():
+            # The person said they were thinking: wait once more instead of nudging.
+            self._silence_count = 0
+            if self.session is not None and not self._ending:
+                self.session.reset_away_timer()
+            return
         if self._silence_count == 1:
             await self.say(self.nudge_line(), kind="nudge")
             if self.session is not None and not self._ending:

@@ -47,6 +47,26 @@ class StageAgent(Agent):
         """
         context.userdata.tool_end_interview(reason)
 
+    @function_tool()
+    async def answer_role_question(self, context: Context, topic: str) -> str:
+        """Look up the answer to a question the candidate asked about the role or the
+        company. Call it whenever they ask about location or remote work, salary, the team,
+        the hiring process, benefits or the role itself, then say the returned line in
+        your own words and continue the interview. Never answer such questions from your
+        own knowledge: only this tool knows the job.
+
+        Args:
+            topic: one of "location", "salary", "team", "process", "benefits", "company",
+                "role", "start" or "other".
+        """
+        answer = context.userdata.role_answer(topic)
+        if answer.deferred:
+            return (
+                "The job record does not say. Tell the candidate you don't have that detail "
+                f"and the hiring team will follow up, then continue: {answer.text}"
+            )
+        return f"From the job record: {answer.text}"
+
 
 class QuestionStageAgent(StageAgent):
     """A stage that asks planned questions (self-introduction, experience, technical, ...)."""

@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from voicehire.interview.plan import BUILTIN_PLANS
+from voicehire.interview.plan import BUILTIN_PLANS, Question
 
 Mode = Literal["ai_interview", "gap_filling", "briefing"]
 Status = Literal["scheduled", "in_progress", "completed", "cancelled", "error"]
@@ -210,6 +210,15 @@ class JobCreate(Body):
     required_skills: list[Name] = Field(default_factory=list, max_length=100)
     plan: PlanName = "full"
     interview_type: InterviewType = "technical"
+    custom_questions: list[Question] = Field(
+        default_factory=list,
+        max_length=20,
+        description="The recruiter's own questions, each with a rubric (plan question format)",
+    )
+
+
+class JobQuestionsUpdate(Body):
+    custom_questions: list[Question] = Field(max_length=20)
 
 
 class JobOut(BaseModel):
@@ -220,6 +229,8 @@ class JobOut(BaseModel):
     required_skills: list[str]
     plan: str
     interview_type: str
+    custom_questions: list[dict[str, Any]]
+    generated_questions: list[dict[str, Any]]
     created_at: str | None
 
     @classmethod
@@ -232,6 +243,8 @@ class JobOut(BaseModel):
             required_skills=list(j.required_skills or []),
             plan=j.plan,
             interview_type=j.interview_type,
+            custom_questions=list(j.custom_questions or []),
+            generated_questions=list(j.generated_questions or []),
             created_at=iso(j.created_at),
         )
 

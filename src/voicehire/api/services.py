@@ -83,6 +83,19 @@ def build_metadata(
         if job.level:
             extra.setdefault("jobLevel", job.level)
         extra.setdefault("requiredSkills", list(job.required_skills or []))
+        # The job record the interviewer chooses questions from and answers the
+        # candidate's questions about the role with (interview/question_bank.JobProfile).
+        extra.setdefault(
+            "job",
+            {
+                "title": job.title,
+                "level": job.level,
+                "required_skills": list(job.required_skills or []),
+                "description": job.description or "",
+                "custom_questions": list(job.custom_questions or []),
+                "generated_questions": list(job.generated_questions or []),
+            },
+        )
     if mode == "gap_filling" and candidate is not None:
         extra.setdefault("missing_required", list(candidate.missing_required or []))
     config = SessionConfig(

@@ -15,7 +15,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from voicehire.interview.plan import Plan, PlanError, Question, load_plan
+from voicehire.interview.intents import INJECTION, classify
+from voicehire.interview.plan import CompetencyScale, Plan, PlanError, Question, load_plan
+from voicehire.interview.transcript import FullTranscript
 
 logger = logging.getLogger(__name__)
 
@@ -81,24 +83,10 @@ def _name_parts(names: list[str]) -> list[str]:
     return sorted(parts, key=len, reverse=True)
 
 
-# Sentences addressed to the grader rather than the interviewer: "ignore your
-# instructions", "rate me 10/10", "SYSTEM: ...". They are data, never instructions; the
-# offline scorer leaves them out of the text it compares, and both scorers flag them.
-_INSTRUCTION = re.compile(
-    r"""(?ix)
-    \b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:of\s+)?
-        (?:your|the|previous|prior|above|these|those|my)\b[^.!?\n]{0,30}
-        \b(?:instructions?|prompts?|rubric|guidelines|scoring)\b
-    | \b(?:rate|score|grade|mark|evaluate)\s+(?:me|this|my\s+answers?|the\s+candidate|
-        (?:this|the)\s+answer)\b[^.!?\n]{0,40}(?:\d+\s*(?:/|out\s+of)\s*\d+|full|max|perfect|high)
-    | \b(?:give|award)\s+(?:me|the\s+candidate|this\s+answer)\s+(?:a\s+)?
-        (?:\d+\s*(?:/|out\s+of)\s*\d+|full|perfect|maximum|top|10)
-    | \bfull\s+marks\b
-    | (?:^|[\s"'(])(?:system|assistant|developer)\s*:
-    | \byou\s+are\s+now\b
-    | </?\s*(?:system|instructions?|candidate_answer|transcript)\s*>
-    """
-)
+# Sentences addressed to the grader rather than the interviewer ("ignore your
+# instructions", "rate me 10/10", "SYSTEM: ..."), recognised by the domain's intent rules.
+# They are data, never instructions; the offline scorer leaves them out of the text it
+# compares, and both scorers flag them.
 _SENTENCE_SPAN = re.compile(r"[^.!?\n]+[.!?]*")
 
 
@@ -106,7 +94,7 @@ def instruction_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the sentences in ``text`` that try to instruct the grader."""
     spans = []
     for m in _SENTENCE_SPAN.finditer(text):
-        if _INSTRUCTION.search(m.group(0)):
+        if INJECTION.search(m.group(0)):
             spans.append(m.span())
     return spans
 
@@ -149,6 +137,23 @@ def neutralize(
     )
 
 
+@dataclass(frozen=True)
+class RubricIndicator:
+    competency: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class NonAnswer:
+    """A candidate turn that was not an answer (repeat, skip, a role question, ...)."""
+
+    kind: str
+    text: str
+    topic: str | None = None
+    injection: bool = False
+
+
 @dataclass
 class AnswerItem:
     """One asked question with the candidate's answer and its rubric."""
@@ -160,6 +165,9 @@ class AnswerItem:
     competencies: list[str]
     answer: NeutralText
     role: str = ""
+    indicators: list[RubricIndicator] = field(default_factory=list)
+    non_answers: list[NonAnswer] = field(default_factory=list)
+    scales: dict[str, CompetencyScale] | None = None  # the plan's own 1–5 scales
 
     @property
     def answer_text(self) -> str:
@@ -173,11 +181,28 @@ class AnswerItem:
     def answered(self) -> bool:
         return bool(self.answer.original.strip())
 
+    @property
+    def skipped(self) -> bool:
+        return not self.answered and any(n.kind == "skip" for n in self.non_answers)
 
-def plan_from_transcript(full: dict[str, Any]) -> Plan | None:
+
+def rubric_indicators(question: Question | None) -> list[RubricIndicator]:
+    if question is None:
+        return []
+    return [RubricIndicator(c, i.kind, i.text) for c, i in question.indicators()]
+
+
+def read_transcript(full: dict[str, Any] | FullTranscript) -> FullTranscript:
+    """The stored document through the typed transcript model."""
+    if isinstance(full, FullTranscript):
+        return full
+    return FullTranscript.model_validate(full)
+
+
+def plan_from_transcript(full: dict[str, Any] | FullTranscript) -> Plan | None:
     """The plan the interview used: embedded in metadata, or loaded by ``planId``."""
-    meta = full.get("metadata") or {}
-    data = meta.get("plan")
+    doc = read_transcript(full)
+    data = doc.metadata_value("plan")
     if isinstance(data, dict):
         if "plan" in data and isinstance(data["plan"], dict) and "stages" not in data:
             data = data["plan"]
@@ -185,18 +210,14 @@ def plan_from_transcript(full: dict[str, Any]) -> Plan | None:
             return Plan.model_validate(data)
         except ValueError as exc:
             logger.warning("transcript metadata holds an invalid plan: %s", exc)
-    plan_id = (full.get("sessionInfo") or {}).get("planId")
-    if plan_id:
+    info = doc.session_info
+    if info.plan_id:
         try:
-            plan = load_plan(plan_id)
+            plan = load_plan(info.plan_id)
         except PlanError as exc:
-            logger.warning("cannot load plan %r named by the transcript: %s", plan_id, exc)
+            logger.warning("cannot load plan %r named by the transcript: %s", info.plan_id, exc)
             return None
-        info = full.get("sessionInfo") or {}
-        resolved = plan.resolve(
-            role=info.get("interviewRole") or "", interview_type=info.get("interviewType") or ""
-        )
-        return resolved.plan
+        return plan.resolve(role=info.role, interview_type=info.interview_type).plan
     return None
 
 
@@ -206,43 +227,54 @@ def _questions_by_id(plan: Plan | None) -> dict[str, tuple[str, Question]]:
     return {q.id: (s.id, q) for s in plan.stages for q in s.questions}
 
 
-def extract_answers(full: dict[str, Any], plan: Plan | None = None) -> list[AnswerItem]:
+def extract_answers(
+    full: dict[str, Any] | FullTranscript, plan: Plan | None = None
+) -> list[AnswerItem]:
     """Asked questions in interview order, each with the candidate's words for it."""
-    plan = plan or plan_from_transcript(full)
+    doc = read_transcript(full)
+    plan = plan or plan_from_transcript(doc)
     known = _questions_by_id(plan)
-    name = (full.get("sessionInfo") or {}).get("participantName") or ""
+    name = doc.session_info.participant_name
     names = [name] if name else []
     order: list[str] = []
     meta: dict[str, dict[str, Any]] = {}
     words: dict[str, list[str]] = {}
+    others: dict[str, list[NonAnswer]] = {}
 
     def note_question(qid: str, text: str, stage: str) -> None:
         if qid not in meta:
             order.append(qid)
             meta[qid] = {"text": text, "stage": stage}
             words[qid] = []
+            others[qid] = []
         elif text and not meta[qid]["text"]:
             meta[qid]["text"] = text
 
-    for stage in full.get("stages") or []:
-        stage_id = str(stage.get("stage", ""))
-        for q in stage.get("questions") or []:
-            note_question(str(q.get("id")), str(q.get("text", "")), stage_id)
-        for entry in stage.get("conversation") or []:
-            qid = entry.get("questionId")
+    for stage in doc.stages:
+        for q in stage.questions:
+            note_question(q.id, q.text, stage.stage)
+        for entry in stage.conversation:
+            qid = entry.question_id
             if not qid:
                 continue
-            qid = str(qid)
-            if entry.get("isAI"):
-                if entry.get("kind") == "question":
-                    note_question(qid, str(entry.get("message", "")), stage_id)
+            if entry.is_ai:
+                if entry.kind == "question":
+                    note_question(qid, entry.message, stage.stage)
                 continue
-            if entry.get("kind", "speech") != "speech":
+            if entry.kind != "speech":
                 continue
-            note_question(qid, "", stage_id)
-            msg = str(entry.get("message", "")).strip()
-            if msg:
+            note_question(qid, "", stage.stage)
+            msg = entry.message.strip()
+            if not msg:
+                continue
+            intent = classify(msg)
+            # An injection attempt stays in the answer: its sentences are dropped from
+            # the scored text and flagged by neutralize(), the rest is still an answer.
+            if intent.is_answer or intent.kind == "injection":
                 words[qid].append(msg)
+            else:
+                # Not scored and never quoted as evidence; listed in the report.
+                others[qid].append(NonAnswer(intent.kind, msg, intent.topic, intent.injection))
 
     items = []
     for qid in order:
@@ -256,7 +288,10 @@ def extract_answers(full: dict[str, Any], plan: Plan | None = None) -> list[Answ
                 key_points=list(question.key_points) if question else [],
                 competencies=list(question.competencies) if question else ["communication"],
                 answer=neutralize(" ".join(words[qid]), names),
-                role=str((full.get("sessionInfo") or {}).get("interviewRole") or ""),
+                role=doc.session_info.role,
+                indicators=rubric_indicators(question),
+                non_answers=others[qid],
+                scales=plan.competencies if plan else None,
             )
         )
     return items

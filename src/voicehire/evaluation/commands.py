@@ -8,6 +8,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from voicehire.settings import load_settings
 
@@ -44,7 +45,7 @@ def find_transcript(interview: str, transcripts_dir: Path) -> Path:
     return _newest_full_transcript(interview, transcripts_dir)
 
 
-def _load(path: Path) -> dict:
+def _load(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
@@ -94,7 +95,7 @@ def run_report(args: argparse.Namespace, rest: list[str]) -> int:
     return 0 if result["status"] != "failed" else 1
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "report",
         help="evaluate a finished interview and write its JSON and HTML report",

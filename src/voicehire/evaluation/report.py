@@ -16,10 +16,16 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from voicehire.evaluation.models import EvaluationResult
+from voicehire.evaluation.models import AnswerScore, EvaluationResult
 from voicehire.evaluation.summary import competency_label
 
-RECOMMENDATION_LABELS = {"hire": "Hire", "maybe": "Maybe", "no_hire": "No hire", None: "None"}
+RECOMMENDATION_LABELS = {
+    "hire": "Hire",
+    "maybe": "Maybe",
+    "no_hire": "No hire",
+    "needs_review": "Needs human review",
+    None: "None",
+}
 
 
 @dataclass(frozen=True)
@@ -97,7 +103,7 @@ def render_html(result: EvaluationResult) -> str:
                 }
             )
         stages.append({"stage": st.stage, "title": st.title, "lines": lines})
-    answers_by_stage: dict[str, list] = {}
+    answers_by_stage: dict[str, list[AnswerScore]] = {}
     for a in result.answers:
         answers_by_stage.setdefault(a.stage, []).append(a)
     chart = [

@@ -24,14 +24,19 @@ class Scorer(Protocol):
 
 
 def unanswered(item: AnswerItem) -> AnswerScore:
+    """No score for a question without an answer ("no answer", or skipped on request)."""
     return AnswerScore(
         question_id=item.question_id,
         stage=item.stage,
         question_text=item.question_text,
         competencies=item.competencies,
         answer_text="",
-        status="unanswered",
-        improvements=["No answer was given to this question."],
+        status="skipped" if item.skipped else "unanswered",
+        improvements=[
+            "The candidate asked to skip this question."
+            if item.skipped
+            else "No answer was given to this question."
+        ],
     )
 
 

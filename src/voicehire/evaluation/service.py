@@ -12,12 +12,25 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from voicehire.evaluation.answers import extract_answers, plan_from_transcript
-from voicehire.evaluation.models import AnswerScore, EvaluationResult, StageTranscriptView
+from voicehire.evaluation.answers import (
+    AnswerItem,
+    extract_answers,
+    plan_from_transcript,
+    read_transcript,
+)
+from voicehire.evaluation.flags import duplicate_text_flags
+from voicehire.evaluation.models import (
+    AnswerScore,
+    CandidateTurn,
+    EvaluationResult,
+    StageTranscriptView,
+)
 from voicehire.evaluation.report import ReportPaths, write_report
 from voicehire.evaluation.scorer import Scorer
-from voicehire.evaluation.summary import summarize
-from voicehire.interview.plan import Plan
+from voicehire.evaluation.summary import OUTCOME_LABELS, outcome_for, summarize
+from voicehire.interview.intents import FLAGGED, classify
+from voicehire.interview.plan import CompetencyScale, Plan, builtin_competency_scales
+from voicehire.interview.transcript import FullTranscript
 from voicehire.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -65,6 +78,44 @@ def _stage_views(full: dict[str, Any]) -> list[StageTranscriptView]:
     return views
 
 
+def _candidate_turns(doc: FullTranscript) -> tuple[list[CandidateTurn], list[CandidateTurn]]:
+    """Role questions (for the recruiter) and flagged turns, from every stage."""
+    questions: list[CandidateTurn] = []
+    flagged: list[CandidateTurn] = []
+    for stage in doc.stages:
+        for e in stage.candidate_lines():
+            msg = e.message.strip()
+            if e.kind != "speech" or not msg:
+                continue
+            intent = classify(msg)
+            turn = CandidateTurn(
+                kind="injection" if intent.injection and intent.is_answer else intent.kind,
+                text=msg,
+                stage=stage.stage,
+                question_id=e.question_id,
+                topic=intent.topic,
+            )
+            if intent.kind == "role_question":
+                questions.append(turn)
+            elif intent.kind in FLAGGED or intent.injection:
+                flagged.append(turn)
+    return questions, flagged
+
+
+def _not_asked(plan: Plan | None, items: list[AnswerItem]) -> list[str]:
+    if plan is None:
+        return []
+    asked = {it.question_id for it in items}
+    return [q.id for s in plan.stages for q in s.questions if q.id not in asked]
+
+
+def _add_anchors(answers: list[AnswerScore], scales: dict[str, CompetencyScale]) -> None:
+    for a in answers:
+        a.anchors = {
+            c: scales[c].anchor(level) for c, level in a.competency_levels.items() if c in scales
+        }
+
+
 async def evaluate(
     full_transcript: dict[str, Any],
     *,
@@ -76,6 +127,7 @@ async def evaluate(
     info = full_transcript.get("sessionInfo") or {}
     plan = plan or plan_from_transcript(full_transcript)
     items = extract_answers(full_transcript, plan)
+    duplicates = duplicate_text_flags(items)
     scorer = scorer or pick_scorer(settings)
     status, error = "completed", None
     try:
@@ -97,12 +149,26 @@ async def evaluate(
             )
             for it in items
         ]
+    for a in answers:
+        a.flags += duplicates.get(a.question_id, [])
+    _add_anchors(answers, plan.scales() if plan else builtin_competency_scales())
     failed = [a for a in answers if a.status == "error"]
     if failed and status == "completed":
         scored = [a for a in answers if a.status == "scored"]
         status = "partial" if scored else "failed"
         error = f"{len(failed)} of {len(answers)} answers could not be scored: {failed[0].error}"
-    summary = summarize(answers, info, scorer_kind=scorer.info.kind)
+    role_questions, flagged_turns = _candidate_turns(read_transcript(full_transcript))
+    answered = sum(1 for it in items if it.answered)
+    outcome = outcome_for(info.get("endReason"), asked=len(items), answered=answered)
+    interview_flags = [f"{t.kind}: {t.text}" for t in flagged_turns if t.kind != "injection"]
+    summary = summarize(
+        answers,
+        info,
+        scorer_kind=scorer.info.kind,
+        outcome=outcome,
+        interview_flags=interview_flags,
+        not_asked=_not_asked(plan, items),
+    )
     if status == "failed":
         summary.recommendation = None
         summary.confidence = 0.0
@@ -114,6 +180,11 @@ async def evaluate(
         interview_type=str(info.get("interviewType") or ""),
         participant_name=str(info.get("participantName") or ""),
         end_reason=info.get("endReason"),
+        outcome=outcome,
+        outcome_label=OUTCOME_LABELS[outcome] if outcome else "",
+        candidate_questions=role_questions,
+        flagged_turns=flagged_turns,
+        flags=interview_flags,
         status=status,
         error=error,
         scorer=scorer.info,

@@ -33,6 +33,11 @@ def render(key: str, **values: Any) -> str:
     return fill(_templates()[key], values)
 
 
+def intent_lines() -> dict[str, str]:
+    """Fixed lines for candidate intents (see ``interview/intents.py``)."""
+    return {str(k): str(v) for k, v in _templates()["intent_lines"].items()}
+
+
 def lines(key: str) -> list[str]:
     return list(_templates()[key])
 

@@ -66,6 +66,10 @@ class Job(Base):
     required_skills: Mapped[list[str]] = mapped_column(JSON, default=list)
     plan: Mapped[str] = mapped_column(String(200), default="full")
     interview_type: Mapped[str] = mapped_column(String(100), default="technical")
+    # Plan questions (id, text, rubric, ...) as JSON: the recruiter's own, and those
+    # generated from the description by the configured LLM.
+    custom_questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    generated_questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

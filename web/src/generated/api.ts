@@ -417,6 +417,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/jobs/{job_id}/questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Custom Questions
+         * @description Replace the job's custom questions (asked first in the technical stage).
+         */
+        put: operations["set_custom_questions_api_jobs__job_id__questions_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job_id}/questions/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate Job Questions
+         * @description Generate technical questions from the job description with the configured LLM and
+         *     store them with the job. 409 when no LLM is configured; 502 when the model gives no
+         *     valid questions (the job is left unchanged).
+         */
+        post: operations["generate_job_questions_api_jobs__job_id__questions_generate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/m2m-clients": {
         parameters: {
             query?: never;
@@ -731,6 +773,16 @@ export interface components {
             updated_at: string | null;
         };
         /**
+         * CompetencyRubric
+         * @description One competency a question probes and the indicators that show it.
+         */
+        CompetencyRubric: {
+            /** Competency */
+            competency: string;
+            /** Indicators */
+            indicators: components["schemas"]["Indicator"][];
+        };
+        /**
          * ErrorOut
          * @description Every 4xx/5xx body: a machine-readable code and a message naming the problem.
          */
@@ -751,6 +803,22 @@ export interface components {
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /**
+         * Indicator
+         * @description Something any good answer shows; the scorer credits it with a quote.
+         */
+        Indicator: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "situation" | "own_part" | "reasoning" | "result" | "learning" | "current_role" | "experience" | "motivation" | "specifics" | "content";
+            /**
+             * Text
+             * @description What an interviewer looks for, in plain words
+             */
+            text: string;
         };
         /** InterviewConfig */
         InterviewConfig: {
@@ -867,6 +935,11 @@ export interface components {
         };
         /** JobCreate */
         JobCreate: {
+            /**
+             * Custom Questions
+             * @description The recruiter's own questions, each with a rubric (plan question format)
+             */
+            custom_questions?: components["schemas"]["Question"][];
             /** Description */
             description?: string | null;
             /**
@@ -901,8 +974,16 @@ export interface components {
         JobOut: {
             /** Created At */
             created_at: string | null;
+            /** Custom Questions */
+            custom_questions: {
+                [key: string]: unknown;
+            }[];
             /** Description */
             description: string | null;
+            /** Generated Questions */
+            generated_questions: {
+                [key: string]: unknown;
+            }[];
             /** Id */
             id: string;
             /** Interview Type */
@@ -915,6 +996,11 @@ export interface components {
             required_skills: string[];
             /** Title */
             title: string;
+        };
+        /** JobQuestionsUpdate */
+        JobQuestionsUpdate: {
+            /** Custom Questions */
+            custom_questions: components["schemas"]["Question"][];
         };
         /** JoinInfo */
         JoinInfo: {
@@ -970,6 +1056,51 @@ export interface components {
              * @enum {string}
              */
             recommendation: "hire" | "maybe" | "no_hire";
+        };
+        /** Question */
+        Question: {
+            /**
+             * Competencies
+             * @description Filled from the rubric; set it only without one
+             */
+            competencies?: string[];
+            /**
+             * Follow Ups
+             * @description Hints for probing
+             */
+            follow_ups?: string[];
+            /** Id */
+            id: string;
+            /**
+             * Interview Types
+             * @description Interview types this question suits; empty = any
+             */
+            interview_types?: string[];
+            /**
+             * Key Points
+             * @description Legacy form: read as content indicators
+             */
+            key_points?: string[];
+            /**
+             * Refer Back To
+             * @description Stage id whose answers this question may build on
+             */
+            refer_back_to?: string | null;
+            /**
+             * Roles
+             * @description Role keywords this question suits; empty = any
+             */
+            roles?: string[];
+            /** Rubric */
+            rubric?: components["schemas"]["CompetencyRubric"][];
+            /**
+             * Source
+             * @default plan
+             * @enum {string}
+             */
+            source?: "plan" | "bank" | "custom" | "generated";
+            /** Text */
+            text: string;
         };
         /** ResultOut */
         ResultOut: {
@@ -3331,6 +3462,180 @@ export interface operations {
         };
     };
     get_job_api_jobs__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    set_custom_questions_api_jobs__job_id__questions_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobQuestionsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    generate_job_questions_api_jobs__job_id__questions_generate_post: {
         parameters: {
             query?: never;
             header?: never;

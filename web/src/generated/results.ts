@@ -6,6 +6,21 @@ export interface EvaluationResult {
   interview_type?: string;
   participant_name?: string;
   end_reason?: string | null;
+  /**
+   * What happened, from the end reason
+   */
+  outcome?:
+    ("completed" | "ended_early" | "by_request" | "unresponsive" | "abandoned" | "no_show" | "cancelled") | null;
+  outcome_label?: string;
+  /**
+   * Questions about the role, for the recruiter
+   */
+  candidate_questions?: CandidateTurn[];
+  flagged_turns?: CandidateTurn[];
+  /**
+   * Interview-level flags
+   */
+  flags?: string[];
   status?: "completed" | "partial" | "failed";
   error?: string | null;
   scorer: ScorerInfo;
@@ -15,6 +30,17 @@ export interface EvaluationResult {
   override?: HumanOverride | null;
   stages?: StageTranscriptView[];
   version?: string;
+}
+/**
+ * A candidate turn the report shows the recruiter: a question about the role, or a
+ * turn that was declined and flagged (off-topic, a request for the rubric, an injection).
+ */
+export interface CandidateTurn {
+  kind: string;
+  text: string;
+  stage?: string;
+  question_id?: string | null;
+  topic?: string | null;
 }
 export interface ScorerInfo {
   kind: "offline" | "llm";
@@ -34,9 +60,24 @@ export interface AnswerScore {
    * The candidate's words for this question
    */
   answer_text?: string;
-  status?: "scored" | "unanswered" | "error";
+  /**
+   * unanswered: asked, no answer; skipped: the candidate asked to skip
+   */
+  status?: "scored" | "unanswered" | "skipped" | "error";
   error?: string | null;
   scores?: DimensionScores;
+  /**
+   * Each rubric competency on its anchored 1–5 scale
+   */
+  competency_levels?: {
+    [k: string]: number | undefined;
+  };
+  /**
+   * The scale's description of the level reached
+   */
+  anchors?: {
+    [k: string]: string | undefined;
+  };
   key_points?: KeyPointCoverage[];
   strengths?: string[];
   improvements?: string[];
@@ -62,17 +103,22 @@ export interface DimensionScores {
   problem_solving?: number | null;
   overall?: number | null;
 }
+/**
+ * One rubric indicator and the evidence for it.
+ */
 export interface KeyPointCoverage {
   text: string;
   covered: boolean;
   /**
-   * Offline scorer: coverage 0–1 of this key point
+   * How clearly the answer shows it, 0–1
    */
   similarity: number;
   /**
-   * Answer sentence that covers it best
+   * The candidate's words that show it
    */
   evidence?: string | null;
+  competency?: string;
+  kind?: string;
 }
 export interface InterviewSummary {
   overall_score?: number | null;
@@ -85,15 +131,29 @@ export interface InterviewSummary {
   strengths?: string[];
   areas_for_improvement?: string[];
   /**
-   * Machine recommendation; None when evaluation failed
+   * Machine recommendation; needs_review when it is not confident enough to act on; None when evaluation failed
    */
-  recommendation?: ("hire" | "maybe" | "no_hire") | null;
+  recommendation?: ("hire" | "maybe" | "no_hire" | "needs_review") | null;
+  /**
+   * What the scores alone point to (also when review is needed)
+   */
+  leaning?: ("hire" | "maybe" | "no_hire") | null;
+  /**
+   * Estimated chance that the leaning is right
+   */
   confidence?: number;
+  needs_human_review?: boolean;
+  review_reasons?: string[];
   rationale?: string;
   duration_seconds?: number;
   duration_minutes?: number;
   questions_asked?: number;
   questions_answered?: number;
+  questions_skipped?: number;
+  /**
+   * Plan questions never reached (not scored)
+   */
+  questions_not_asked?: string[];
 }
 /**
  * A person's recommendation, kept next to (never replacing) the machine's.

@@ -15,6 +15,7 @@ import logging
 from typing import Any
 
 from livekit.agents import Agent, ToolError, llm
+from pydantic import ValidationError
 
 from voicehire.agent.launch import Mode, SessionRequest
 from voicehire.agent.runtime import RuntimeOptions, SessionRuntime, runtime_options
@@ -22,9 +23,11 @@ from voicehire.agent.stages import LobbyAgent, QuestionStageAgent, StageAgent
 from voicehire.interview import prompts
 from voicehire.interview.config import SessionConfig
 from voicehire.interview.flow import InterviewFlow, TransitionError
+from voicehire.interview.intents import ROLE_TOPICS, RoleAnswer, answer_role_question, classify
 from voicehire.interview.messages import ControlMessage, QuestionMessage, StageMessage
 from voicehire.interview.outcome import SessionOutcome
 from voicehire.interview.plan import PlanError, ResolvedPlan, Stage, load_plan, plan_for_session
+from voicehire.interview.question_bank import JobProfile
 from voicehire.interview.transcript import SessionInfo, now_ms
 from voicehire.settings import Settings
 
@@ -40,14 +43,28 @@ def resolve_plan(
     """This session's plan: named or from the metadata, questions chosen by role and
     type, stage budgets from the timing settings (SELF_INTRO_TIMEOUT, ...)."""
     loaded = load_plan(plan or plan_for_session(config.plan, config.interview_type))
+    job = config.extra.get("job")
     return loaded.resolve(
         role=config.interview_role,
         interview_type=config.interview_type,
+        job=_job_profile(job),
         timing={
             "self_intro_timeout": settings.self_intro_timeout,
             "past_experience_timeout": settings.past_experience_timeout,
         },
     )
+
+
+def _job_profile(job: Any) -> JobProfile | None:
+    """The job in the metadata, for choosing questions; a malformed one is logged and
+    ignored (the plan's own question selection by role applies)."""
+    if not isinstance(job, dict):
+        return None
+    try:
+        return JobProfile.model_validate(job)
+    except ValidationError as exc:
+        logger.warning("job in the metadata is unusable, choosing questions by role: %s", exc)
+        return None
 
 
 def resolve_plan_or_default(
@@ -81,6 +98,7 @@ class InterviewRuntime(SessionRuntime):
         self._answered_in_stage = False
         self._pending_question: str | None = None
         self._stage_timer: asyncio.Task[None] | None = None
+        self._thinking = False
 
     @property
     def interview_id(self) -> str:
@@ -155,7 +173,37 @@ class InterviewRuntime(SessionRuntime):
     def answer_question_id(self, text: str) -> str | None:
         self._silent_stages = 0
         self._answered_in_stage = True
+        intent = classify(text)
+        self._thinking = intent.kind == "thinking"
+        if not intent.is_answer and intent.kind != "injection":
+            # A repeat request, a skip, a question about the role...: kept in the
+            # transcript under the open question, never remembered as an answer (so the
+            # interviewer cannot quote it back as "you mentioned earlier that...").
+            return self.flow.current_question_id
         return self.flow.record_answer(text)
+
+    def silence_is_thinking(self) -> bool:
+        thinking, self._thinking = self._thinking, False
+        return thinking
+
+    @property
+    def job_facts(self) -> dict[str, Any]:
+        """What the job record says (metadata ``job``), for the candidate's questions."""
+        job = self.config.extra.get("job")
+        facts = dict(job) if isinstance(job, dict) else {}
+        facts.setdefault("title", self.config.interview_role)
+        return facts
+
+    def role_answer(self, topic: str) -> RoleAnswer:
+        """Answer a question about the role from the job record, or defer it honestly
+        (deferred questions are listed in the report from the transcript)."""
+        known = topic if topic in ROLE_TOPICS else "other"
+        answer = answer_role_question(known, self.job_facts)  # type: ignore[arg-type]
+        logger.info(
+            "candidate asked about the role",
+            extra={**self.log_context(), "topic": known, "deferred": answer.deferred},
+        )
+        return answer
 
     def agent_question_id(self) -> str | None:
         return self.flow.current_question_id
