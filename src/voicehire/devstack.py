@@ -338,7 +338,7 @@ class DevStack:
             self.server.stop()
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     d = subparsers.add_parser(
         "dev",
         help="run the production stack here: livekit-server, the API and the agent worker",

@@ -81,7 +81,9 @@ def test_bad_answers_file_is_a_clear_error(tmp_path):
     bad.write_text("answers:\n  - {shout: hi}\n")
     r = voicehire("interview", "--answers", str(bad), cwd=tmp_path)
     assert r.returncode == 2
-    assert "answer 1 must be text, {say: ..., pause: s}, {audio: file.wav} or {silence: s}" in r.stderr
+    assert (
+        "answer 1 must be text, {say: ..., pause: s}, {audio: file.wav} or {silence: s}" in r.stderr
+    )
     r = voicehire("interview", "--answers", str(tmp_path / "missing.yaml"), cwd=tmp_path)
     assert r.returncode == 2 and "cannot read answers file" in r.stderr
 
