@@ -2,28 +2,23 @@
 // also carried inside the local WebSocket's "data" frames) and the local WebSocket's own
 // frames. Parsing checks each message's shape, so the pages only ever see typed messages;
 // anything unknown or malformed is dropped (and logged) instead of half-rendered.
-import type { Utterance } from "./generated/contracts";
+import type {
+  InterviewEndedMessage as InterviewEndedContract,
+  QuestionMessage as QuestionContract,
+  StageMessage as StageContract,
+  TranscriptionMessage as TranscriptionContract,
+} from "./generated/contracts";
 import { isObject, num, str, type JsonObject } from "./json";
 
-/** A caption line: the parts of the generated Utterance contract the pages use. */
-export type TranscriptionMessage = Pick<Utterance, "type" | "message" | "isAI" | "participantName" | "kind">;
-// Not in the generated contracts yet (python -m voicehire.interview.schemas exports
-// transcripts and the candidate record; the progress messages are still hand-typed here).
-export interface StageMessage {
-  type: "stage";
-  stage: string;
-  title: string;
-  index: number;
-  total: number;
-}
-export interface QuestionMessage {
-  type: "question";
-  question: string;
-}
-export interface InterviewEndedMessage {
-  type: "interview_ended";
-  reason: string;
-}
+// The parts of the generated contracts (python -m voicehire.interview.schemas) the pages use.
+/** A caption line. */
+export type TranscriptionMessage = Pick<TranscriptionContract, "type" | "message" | "isAI" | "participantName" | "kind">;
+/** The interview entered a stage. */
+export type StageMessage = Pick<StageContract, "type" | "stage" | "title" | "index" | "total">;
+/** A planned question was opened. */
+export type QuestionMessage = Pick<QuestionContract, "type" | "question">;
+/** The session ended, with why. */
+export type InterviewEndedMessage = Pick<InterviewEndedContract, "type" | "reason">;
 export type DataMessage = TranscriptionMessage | StageMessage | QuestionMessage | InterviewEndedMessage;
 
 /** A data message from its JSON value, or null when it is not one the pages handle. */
