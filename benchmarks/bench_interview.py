@@ -65,8 +65,8 @@ def fill(text: str, group: dict[str, str]) -> str:
 
 
 def all_questions() -> dict[str, Any]:
-    from voicehire.interview.plan import Question, load_plan
-    from voicehire.interview.question_bank import load_bank
+    from voicehire.domain.plan import Question, load_plan
+    from voicehire.domain.question_bank import load_bank
 
     out: dict[str, Question] = {}
     for plan in ("full", "mock"):
@@ -82,8 +82,8 @@ def all_questions() -> dict[str, Any]:
 def transcript(role: dict[str, Any], answers: list[str], group: dict[str, str], iid: str) -> tuple:
     """A full transcript (and its plan) in which the role's questions are asked in order
     and answered with ``answers``."""
-    from voicehire.interview.plan import Plan, Stage
-    from voicehire.interview.transcript import (
+    from voicehire.domain.plan import Plan, Stage
+    from voicehire.domain.transcript import (
         AskedQuestion,
         SessionInfo,
         StageTranscript,

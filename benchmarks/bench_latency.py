@@ -21,8 +21,8 @@ from voicehire.agent.engines import Engines, build_vad
 from voicehire.agent.espeak_tts import EspeakTTS, espeak_path
 from voicehire.agent.local_run import wait_for_turn
 from voicehire.agent.policy import InterviewerPolicy
-from voicehire.interview.config import SessionConfig
-from voicehire.interview.plan import Plan, Question, ResolvedPlan, Stage
+from voicehire.domain.config import SessionConfig
+from voicehire.domain.plan import Plan, Question, ResolvedPlan, Stage
 from voicehire.settings import load_settings
 from voicehire.testing.audio import PacedAudioInput, ScriptedSTT, read_wav
 from voicehire.testing.sessions import start_interview

@@ -219,7 +219,7 @@ async def turn_latency(engines: Engines, answer: np.ndarray, turns: int) -> list
     """End of candidate speech -> first agent audio, in a real session (local runner)."""
     from benchmarks.bench_latency import _plan
     from voicehire.agent.local_run import wait_for_turn
-    from voicehire.interview.config import SessionConfig
+    from voicehire.domain.config import SessionConfig
     from voicehire.settings import load_settings
     from voicehire.testing.sessions import start_interview
 

@@ -1,6 +1,6 @@
 """Would a library parse spoken numbers and dates at least as well as VoiceHire's own rules?
 
-Runs the table-driven cases of ``tests/interview/test_normalizers.py`` through
+Runs the table-driven cases of ``tests/domain/test_normalizers.py`` through
 ``text2num`` (``alpha2digit``) and ``dateparser`` and through the hand-written rules, and
 prints how many cases each gets right. Neither library is a dependency; run with
 
@@ -20,7 +20,7 @@ import dateparser
 from tests.interview import test_normalizers as t
 from text_to_num import alpha2digit
 
-from voicehire.interview.normalizers import DateRange, NormalizedValue, parse_number
+from voicehire.domain.normalizers import DateRange, NormalizedValue, parse_number
 
 TODAY = t.TODAY
 

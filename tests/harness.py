@@ -15,8 +15,8 @@ from voicehire.agent.engines import Engines
 from voicehire.agent.local_llm import LocalLLM, Reply, tool_names
 from voicehire.agent.local_run import LocalRun
 from voicehire.agent.policy import InterviewerPolicy
-from voicehire.interview.config import SessionConfig
-from voicehire.interview.plan import ResolvedPlan, load_plan
+from voicehire.domain.config import SessionConfig
+from voicehire.domain.plan import ResolvedPlan, load_plan
 from voicehire.settings import Settings, load_settings
 from voicehire.testing.sessions import start_interview as start_interview_session
 

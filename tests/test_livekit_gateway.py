@@ -18,7 +18,7 @@ import pytest
 from livekit.api import AccessToken, TokenVerifier
 
 from tests.fakes.livekit_server import FakeLiveKitServer
-from voicehire.interview.config import SessionConfig
+from voicehire.domain.config import SessionConfig
 from voicehire.livekit_gateway import (
     LiveKitGateway,
     LiveKitGatewayError,

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.api.support import ADMIN, M2M_ID, M2M_SECRET, make_settings
-from voicehire.interview.transcript import SessionInfo, StageTranscript, full_document
+from voicehire.domain.transcript import SessionInfo, StageTranscript, full_document
 from voicehire.platform_client import (
     PlatformAuthError,
     PlatformClient,

@@ -10,7 +10,7 @@ from voicehire.agent.engines import Engines, build_vad
 from voicehire.agent.espeak_tts import EspeakTTS, espeak_path
 from voicehire.agent.local_run import wait_for_turn
 from voicehire.agent.policy import InterviewerPolicy
-from voicehire.interview.config import SessionConfig
+from voicehire.domain.config import SessionConfig
 from voicehire.testing.audio import PacedAudioInput, ScriptedSTT, read_wav
 from voicehire.testing.sessions import start_interview
 

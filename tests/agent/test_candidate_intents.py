@@ -18,7 +18,7 @@ from tests.harness import (
 )
 from voicehire.agent.local_llm import Reply
 from voicehire.agent.local_run import answer, wait_for_turn
-from voicehire.interview.config import SessionConfig
+from voicehire.domain.config import SessionConfig
 
 JOB = {
     "title": "Data Engineer",

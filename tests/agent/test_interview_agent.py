@@ -22,7 +22,7 @@ from tests.harness import (
 from voicehire.agent.local_llm import Reply
 from voicehire.agent.local_run import answer, wait_for_turn
 from voicehire.agent.messages import ControlMessage
-from voicehire.interview.config import SessionConfig
+from voicehire.domain.config import SessionConfig
 
 
 async def test_policy_runs_whole_interview_in_order(start_interview):
@@ -167,7 +167,7 @@ async def test_jumping_over_a_stage_is_refused(start_interview):
     stages = plan.plan.stages
     extra = stages[2].model_copy(update={"id": "extra", "title": "Extra", "questions": []})
     five = plan.plan.model_copy(update={"stages": [*stages[:3], extra, stages[3]]})
-    from voicehire.interview.plan import ResolvedPlan
+    from voicehire.domain.plan import ResolvedPlan
 
     run = await start_interview(
         llm_=_llm_that_transitions_to("extra"), plan=ResolvedPlan(plan=five)

@@ -13,7 +13,7 @@ from voicehire.agent.local_llm import Reply
 from voicehire.agent.local_run import answer, start_local, wait_for_turn
 from voicehire.agent.modes import UnknownMode, mode_for, mode_names, register, unregister
 from voicehire.agent.modes.call import CallAgent, CallRuntime
-from voicehire.interview.config import parse_session_config
+from voicehire.domain.config import parse_session_config
 
 
 class ReferenceCheckRuntime(CallRuntime):

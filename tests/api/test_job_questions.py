@@ -81,7 +81,7 @@ async def test_generated_questions_are_stored_with_the_job(tmp_path) -> None:
 
 async def test_the_interview_carries_the_job_and_its_questions(client) -> None:
     from voicehire.agent.modes.interview import resolve_plan
-    from voicehire.interview.config import parse_session_config
+    from voicehire.domain.config import parse_session_config
     from voicehire.settings import load_settings
 
     cand = (await client.post("/api/candidates", json={"name": "Ada"}, headers=ADMIN)).json()

@@ -9,8 +9,8 @@ import openai
 import pytest
 
 from tests.fakes.openai_server import FakeOpenAIServer, FakeReply
+from voicehire.domain.question_bank import JobProfile, questions_for_job
 from voicehire.evaluation.question_generation import QuestionGenerationError, generate_questions
-from voicehire.interview.question_bank import JobProfile, questions_for_job
 
 JOB = JobProfile(
     title="Data Engineer",

@@ -6,17 +6,17 @@ from pathlib import Path
 
 import yaml
 
-from voicehire.evaluation.offline import OfflineScorer
-from voicehire.evaluation.service import evaluate
-from voicehire.interview.plan import load_plan
-from voicehire.interview.question_bank import JobProfile
-from voicehire.interview.transcript import (
+from voicehire.domain.plan import load_plan
+from voicehire.domain.question_bank import JobProfile
+from voicehire.domain.transcript import (
     AskedQuestion,
     SessionInfo,
     StageTranscript,
     Utterance,
     full_document,
 )
+from voicehire.evaluation.offline import OfflineScorer
+from voicehire.evaluation.service import evaluate
 from voicehire.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from voicehire.interview.plan import load_plan
-from voicehire.interview.transcript import (
+from voicehire.domain.plan import load_plan
+from voicehire.domain.transcript import (
     AskedQuestion,
     SessionInfo,
     StageTranscript,

@@ -10,7 +10,7 @@ import type {
 } from "./generated/contracts";
 import { isObject, num, str, type JsonObject } from "./json";
 
-// The parts of the generated contracts (python -m voicehire.interview.schemas) the pages use.
+// The parts of the generated contracts (python -m voicehire.domain.schemas) the pages use.
 /** A caption line. */
 export type TranscriptionMessage = Pick<TranscriptionContract, "type" | "message" | "isAI" | "participantName" | "kind">;
 /** The interview entered a stage. */

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from voicehire.interview.config import SessionConfig, parse_session_config
-from voicehire.interview.plan import PlanError
+from voicehire.domain.config import SessionConfig, parse_session_config
+from voicehire.domain.plan import PlanError
 from voicehire.logging_setup import configure_logging
 from voicehire.settings import Settings, load_settings
 
@@ -115,7 +115,7 @@ def _settings(overrides: dict[str, Any]) -> tuple[Settings, Path]:
 def _interview(args: argparse.Namespace, rest: list[str]) -> int:
     # Inputs are checked before the (slow to import) agent runtime is loaded.
     from voicehire.agent.candidate_script import ScriptError, load_script
-    from voicehire.interview.plan import load_plan, plan_for_session
+    from voicehire.domain.plan import load_plan, plan_for_session
 
     overrides: dict[str, Any] = {}
     script = None
@@ -174,7 +174,7 @@ def _call(args: argparse.Namespace, rest: list[str]) -> int:
         load_document,
         missing_fields,
     )
-    from voicehire.interview.fields import FieldSpecError
+    from voicehire.domain.fields import FieldSpecError
 
     overrides: dict[str, Any] = {}
     script = None

@@ -24,7 +24,7 @@ from voicehire.agent.messages import MessageSink
 from voicehire.agent.modes import mode_for
 from voicehire.agent.runtime import RuntimeOptions, SessionRuntime, runtime_options
 from voicehire.agent.speech import turn as speech_turn
-from voicehire.interview.config import SessionConfig
+from voicehire.domain.config import SessionConfig
 from voicehire.settings import Settings
 from voicehire.storage.transcripts import TranscriptWriter
 

@@ -28,7 +28,7 @@ from voicehire.agent.engines import Engines, build_engines
 from voicehire.agent.launch import SessionIO, start_session
 from voicehire.agent.messages import FanOut, ListSink, MessageSink
 from voicehire.agent.runtime import SessionRuntime
-from voicehire.interview.outcome import SessionOutcome
+from voicehire.domain.outcome import SessionOutcome
 from voicehire.settings import Settings
 from voicehire.storage.transcripts import TranscriptStore, TranscriptWriter
 

@@ -13,7 +13,7 @@ import json
 import logging
 from typing import Any, Protocol
 
-from voicehire.interview.messages import (
+from voicehire.domain.messages import (
     CONTROL_TYPES,
     TRANSCRIPTION_TOPIC,
     ControlMessage,

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from livekit.agents import llm
 
 from voicehire.agent.local_llm import LocalLLM, Reply, tool_names
-from voicehire.interview import prompts
-from voicehire.interview.flow import word_count
-from voicehire.interview.intents import classify, intent_line
+from voicehire.domain import prompts
+from voicehire.domain.flow import word_count
+from voicehire.domain.intents import classify, intent_line
 
 if TYPE_CHECKING:
     from voicehire.agent.modes.interview import InterviewRuntime

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from voicehire.interview.transcript import (
+from voicehire.domain.transcript import (
     AskedQuestion,
     SessionInfo,
     StageTranscript,

@@ -2,7 +2,7 @@
 
 attach → begin → utterances → silence and maximum-duration timers → control messages
 → end (stop timers, closing line, finalize, publish, transcript finish, one
-:class:`~voicehire.interview.outcome.SessionOutcome`, callbacks, shutdown).
+:class:`~voicehire.domain.outcome.SessionOutcome`, callbacks, shutdown).
 
 A mode (the interview, a gap-filling call, a briefing) subclasses
 :class:`SessionRuntime` and supplies only its hooks: the first agent, the lines it
@@ -33,15 +33,15 @@ from livekit.agents.voice.events import (
 
 from voicehire.agent.messages import MessageSink
 from voicehire.agent.recorder import TranscriptRecorder
-from voicehire.interview.config import SessionConfig
-from voicehire.interview.messages import (
+from voicehire.domain.config import SessionConfig
+from voicehire.domain.messages import (
     ControlMessage,
     InterviewEndedMessage,
     TranscriptionMessage,
     WireModel,
 )
-from voicehire.interview.outcome import SessionOutcome
-from voicehire.interview.transcript import SessionInfo, Utterance, now_ms
+from voicehire.domain.outcome import SessionOutcome
+from voicehire.domain.transcript import SessionInfo, Utterance, now_ms
 from voicehire.logging_setup import bind_context
 from voicehire.settings import Settings
 from voicehire.storage.transcripts import TranscriptWriteError, TranscriptWriter

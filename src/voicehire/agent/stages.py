@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from livekit.agents import Agent, RunContext, StopResponse, function_tool, llm
 
-from voicehire.interview.plan import Stage
+from voicehire.domain.plan import Stage
 
 if TYPE_CHECKING:
     from voicehire.agent.modes.interview import InterviewRuntime

@@ -29,8 +29,8 @@ from voicehire.agent.room import (
 )
 from voicehire.agent.runtime import SessionRuntime
 from voicehire.agent.speech import turn as speech_turn
-from voicehire.interview.config import ParsedConfig, parse_session_config
-from voicehire.interview.outcome import SessionOutcome
+from voicehire.domain.config import ParsedConfig, parse_session_config
+from voicehire.domain.outcome import SessionOutcome
 from voicehire.logging_setup import bind_context, configure_logging
 from voicehire.platform_client import PlatformClient, PlatformError
 from voicehire.settings import Settings, get_settings

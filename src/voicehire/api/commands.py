@@ -60,7 +60,7 @@ def prepare_serve_settings(settings: Settings, host: str) -> tuple[Settings, str
 
 
 def _token(args: argparse.Namespace, _rest: list[str]) -> int:
-    from voicehire.interview.config import SessionConfig
+    from voicehire.domain.config import SessionConfig
     from voicehire.livekit_gateway import make_join_token
 
     settings = load_settings()

@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from voicehire.interview.plan import BUILTIN_PLANS, Question
+from voicehire.domain.plan import BUILTIN_PLANS, Question
 
 Mode = Literal["ai_interview", "gap_filling", "briefing"]
 Status = Literal["scheduled", "in_progress", "completed", "cancelled", "error"]

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from voicehire.api.errors import ApiError, not_found
 from voicehire.api.schemas import JoinInfo
 from voicehire.api.state import AppState
-from voicehire.interview.config import SessionConfig
-from voicehire.interview.plan import plan_for_session
+from voicehire.domain.config import SessionConfig
+from voicehire.domain.plan import plan_for_session
 from voicehire.livekit_gateway import CANDIDATE_PREFIX, LiveKitGatewayError, new_room_name
 from voicehire.storage import repositories as repo
 from voicehire.storage.cache import session_key
@@ -84,7 +84,7 @@ def build_metadata(
             extra.setdefault("jobLevel", job.level)
         extra.setdefault("requiredSkills", list(job.required_skills or []))
         # The job record the interviewer chooses questions from and answers the
-        # candidate's questions about the role with (interview/question_bank.JobProfile).
+        # candidate's questions about the role with (domain/question_bank.JobProfile).
         extra.setdefault(
             "job",
             {

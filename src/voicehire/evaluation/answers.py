@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from voicehire.interview.intents import INJECTION, classify
-from voicehire.interview.plan import CompetencyScale, Plan, PlanError, Question, load_plan
-from voicehire.interview.transcript import FullTranscript
+from voicehire.domain.intents import INJECTION, classify
+from voicehire.domain.plan import CompetencyScale, Plan, PlanError, Question, load_plan
+from voicehire.domain.transcript import FullTranscript
 
 logger = logging.getLogger(__name__)
 

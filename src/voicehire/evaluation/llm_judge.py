@@ -26,10 +26,10 @@ from typing import Any
 import openai
 from pydantic import BaseModel, Field, ValidationError
 
+from voicehire.domain.plan import builtin_competency_scales
 from voicehire.evaluation.answers import AnswerItem, RubricIndicator
 from voicehire.evaluation.models import AnswerScore, DimensionScores, KeyPointCoverage, ScorerInfo
 from voicehire.evaluation.scorer import instruction_flags, unanswered
-from voicehire.interview.plan import builtin_competency_scales
 from voicehire.settings import Settings
 
 logger = logging.getLogger(__name__)

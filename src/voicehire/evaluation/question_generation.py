@@ -18,13 +18,13 @@ from typing import Any
 import openai
 from pydantic import BaseModel, Field, ValidationError
 
-from voicehire.interview.plan import (
+from voicehire.domain.plan import (
     INDICATOR_KINDS,
     Question,
     builtin_competency_scales,
     format_validation_error,
 )
-from voicehire.interview.question_bank import JobProfile
+from voicehire.domain.question_bank import JobProfile
 from voicehire.settings import Settings
 
 logger = logging.getLogger(__name__)

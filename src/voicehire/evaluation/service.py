@@ -12,6 +12,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from voicehire.domain.intents import FLAGGED, classify
+from voicehire.domain.plan import CompetencyScale, Plan, builtin_competency_scales
+from voicehire.domain.transcript import FullTranscript
 from voicehire.evaluation.answers import (
     AnswerItem,
     extract_answers,
@@ -28,9 +31,6 @@ from voicehire.evaluation.models import (
 from voicehire.evaluation.report import ReportPaths, write_report
 from voicehire.evaluation.scorer import Scorer
 from voicehire.evaluation.summary import OUTCOME_LABELS, outcome_for, summarize
-from voicehire.interview.intents import FLAGGED, classify
-from voicehire.interview.plan import CompetencyScale, Plan, builtin_competency_scales
-from voicehire.interview.transcript import FullTranscript
 from voicehire.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -6,8 +6,8 @@ from typing import Any
 
 from voicehire.agent.local_run import LocalRun, start_local
 from voicehire.agent.modes.interview import interview_runtime
-from voicehire.interview.config import SessionConfig
-from voicehire.interview.plan import ResolvedPlan
+from voicehire.domain.config import SessionConfig
+from voicehire.domain.plan import ResolvedPlan
 from voicehire.settings import Settings
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from voicehire.api import services
 from voicehire.api.state import AppState
-from voicehire.interview.outcome import SessionOutcome
+from voicehire.domain.outcome import SessionOutcome
 from voicehire.storage import repositories as repo
 from voicehire.web.local.session import LiveSession
 

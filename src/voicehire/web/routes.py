@@ -27,7 +27,7 @@ from voicehire.api import auth, services
 from voicehire.api.deps import AdminDep, SessionDep, StateDep
 from voicehire.api.errors import ApiError
 from voicehire.api.schemas import ID_PATTERN, ROOM_PATTERN
-from voicehire.interview.plan import BUILTIN_PLANS, load_plan
+from voicehire.domain.plan import BUILTIN_PLANS, load_plan
 from voicehire.storage import repositories as repo
 from voicehire.web.local.protocol import serve_socket
 from voicehire.web.local.session import LiveSessionManager

@@ -19,7 +19,7 @@ from voicehire.agent.modes.briefing import briefing_runtime
 from voicehire.agent.modes.gap_filling import gap_filling_runtime
 from voicehire.agent.modes.records import local_store_for
 from voicehire.agent.policy import InterviewerPolicy
-from voicehire.interview.config import SessionConfig
+from voicehire.domain.config import SessionConfig
 
 TODAY = date(2026, 11, 21)
 

@@ -13,7 +13,7 @@ from voicehire.agent.engines import Engines, build_vad
 from voicehire.agent.local_run import wait_for_turn
 from voicehire.agent.policy import InterviewerPolicy
 from voicehire.agent.speech.wav_answers import WavAnswerError, play_wav_answer
-from voicehire.interview.config import SessionConfig
+from voicehire.domain.config import SessionConfig
 from voicehire.testing.audio import PacedAudioInput
 from voicehire.testing.sessions import start_interview
 

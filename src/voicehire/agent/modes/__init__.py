@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from voicehire.interview.config import register_session_type
+from voicehire.domain.config import register_session_type
 
 if TYPE_CHECKING:
     from voicehire.agent.launch import Mode

@@ -29,14 +29,14 @@ from voicehire.agent.modes.records import (
     load_job,
 )
 from voicehire.agent.runtime import RuntimeOptions, runtime_options
-from voicehire.interview.briefing import (
+from voicehire.domain.briefing import (
     BriefingData,
     answer_question,
     briefing_instructions,
     build_briefing,
 )
-from voicehire.interview.config import SessionConfig
-from voicehire.interview.outcome import SessionOutcome
+from voicehire.domain.config import SessionConfig
+from voicehire.domain.outcome import SessionOutcome
 from voicehire.settings import Settings
 
 logger = logging.getLogger(__name__)

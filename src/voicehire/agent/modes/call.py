@@ -16,8 +16,8 @@ from typing import Any
 from livekit.agents import Agent
 
 from voicehire.agent.runtime import SessionRuntime
-from voicehire.interview.messages import CallStartedMessage
-from voicehire.interview.transcript import now_ms
+from voicehire.domain.messages import CallStartedMessage
+from voicehire.domain.transcript import now_ms
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 lists as ``missing_required``.
 
 The call's rules (validation, re-asks, declines, read-backs, time budget, saving) are
-the domain's :class:`~voicehire.interview.gap_filling.GapFillingSession`; this module
+the domain's :class:`~voicehire.domain.gap_filling.GapFillingSession`; this module
 connects it to a LiveKit ``AgentSession``:
 
 - :class:`GapFillingAgent` offers the LLM three tools: ``update_candidate_field``,
@@ -36,9 +36,9 @@ from voicehire.agent.modes.records import (
     missing_fields,
 )
 from voicehire.agent.runtime import RuntimeOptions, runtime_options
-from voicehire.interview.config import SessionConfig
-from voicehire.interview.fields import FieldRegistry, FieldSpec, FieldSpecError
-from voicehire.interview.gap_filling import (
+from voicehire.domain.config import SessionConfig
+from voicehire.domain.fields import FieldRegistry, FieldSpec, FieldSpecError
+from voicehire.domain.gap_filling import (
     AnswerOutcome,
     GapFillingError,
     GapFillingSession,
@@ -46,9 +46,9 @@ from voicehire.interview.gap_filling import (
     Saver,
     gap_filling_instructions,
 )
-from voicehire.interview.messages import FieldUpdateMessage
-from voicehire.interview.normalizers import NormalizedValue, normalize, parse_yes_no
-from voicehire.interview.outcome import SessionOutcome
+from voicehire.domain.messages import FieldUpdateMessage
+from voicehire.domain.normalizers import NormalizedValue, normalize, parse_yes_no
+from voicehire.domain.outcome import SessionOutcome
 from voicehire.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -20,15 +20,15 @@ from pydantic import ValidationError
 from voicehire.agent.launch import Mode, SessionRequest
 from voicehire.agent.runtime import RuntimeOptions, SessionRuntime, runtime_options
 from voicehire.agent.stages import LobbyAgent, QuestionStageAgent, StageAgent
-from voicehire.interview import prompts
-from voicehire.interview.config import SessionConfig
-from voicehire.interview.flow import InterviewFlow, TransitionError
-from voicehire.interview.intents import ROLE_TOPICS, RoleAnswer, answer_role_question, classify
-from voicehire.interview.messages import ControlMessage, QuestionMessage, StageMessage
-from voicehire.interview.outcome import SessionOutcome
-from voicehire.interview.plan import PlanError, ResolvedPlan, Stage, load_plan, plan_for_session
-from voicehire.interview.question_bank import JobProfile
-from voicehire.interview.transcript import SessionInfo, now_ms
+from voicehire.domain import prompts
+from voicehire.domain.config import SessionConfig
+from voicehire.domain.flow import InterviewFlow, TransitionError
+from voicehire.domain.intents import ROLE_TOPICS, RoleAnswer, answer_role_question, classify
+from voicehire.domain.messages import ControlMessage, QuestionMessage, StageMessage
+from voicehire.domain.outcome import SessionOutcome
+from voicehire.domain.plan import PlanError, ResolvedPlan, Stage, load_plan, plan_for_session
+from voicehire.domain.question_bank import JobProfile
+from voicehire.domain.transcript import SessionInfo, now_ms
 from voicehire.settings import Settings
 
 logger = logging.getLogger(__name__)

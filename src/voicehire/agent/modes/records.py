@@ -27,12 +27,12 @@ from typing import Any
 
 import yaml
 
-from voicehire.interview.briefing import BriefingData
-from voicehire.interview.candidate import STATUS_KEY, CandidateRecord, FieldStatus
-from voicehire.interview.config import CallMetadata, SessionConfig
-from voicehire.interview.fields import FieldRegistry, load_field_specs
-from voicehire.interview.gap_filling import FieldUpdate, GapFillingResult
-from voicehire.interview.outcome import SessionOutcome
+from voicehire.domain.briefing import BriefingData
+from voicehire.domain.candidate import STATUS_KEY, CandidateRecord, FieldStatus
+from voicehire.domain.config import CallMetadata, SessionConfig
+from voicehire.domain.fields import FieldRegistry, load_field_specs
+from voicehire.domain.gap_filling import FieldUpdate, GapFillingResult
+from voicehire.domain.outcome import SessionOutcome
 from voicehire.platform_client import PlatformClient, PlatformError
 from voicehire.settings import Settings
 

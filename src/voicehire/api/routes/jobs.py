@@ -61,12 +61,12 @@ async def generate_job_questions(
     """Generate technical questions from the job description with the configured LLM and
     store them with the job. 409 when no LLM is configured; 502 when the model gives no
     valid questions (the job is left unchanged)."""
+    from voicehire.domain.question_bank import JobProfile
     from voicehire.evaluation.question_generation import (
         QuestionGenerationError,
         generate_for_settings,
     )
     from voicehire.evaluation.service import llm_configured
-    from voicehire.interview.question_bank import JobProfile
 
     job = await services.load_job(session, job_id)
     if not llm_configured(state.settings):

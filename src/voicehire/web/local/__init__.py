@@ -5,5 +5,5 @@
 * :mod:`.session` — one live session per room, numbered replayable messages, the
   manager of every session in this process;
 * :mod:`.protocol` — the frames on the socket (typed in
-  :mod:`voicehire.interview.messages`) and the loop that serves one socket.
+  :mod:`voicehire.domain.messages`) and the loop that serves one socket.
 """

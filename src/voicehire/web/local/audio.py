@@ -11,7 +11,7 @@ import numpy as np
 from livekit import rtc
 from livekit.agents.voice import io
 
-from voicehire.interview.messages import (
+from voicehire.domain.messages import (
     AudioClearFrame,
     AudioEndFrame,
     AudioStartFrame,

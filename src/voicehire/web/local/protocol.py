@@ -1,5 +1,5 @@
 """Serving one page's socket: frames in (typed by
-:data:`voicehire.interview.messages.BrowserFrame`), the session's frames out.
+:data:`voicehire.domain.messages.BrowserFrame`), the session's frames out.
 
 browser → server: ``hello {lastSeq, epoch}``, ``start``, ``answer {text}``, ``control
 {data: {type: end_interview | next_question | candidate_info, ...}}``, ``played
@@ -16,7 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from voicehire.interview.messages import (
+from voicehire.domain.messages import (
     AnswerFrame,
     ControlFrame,
     HelloFrame,

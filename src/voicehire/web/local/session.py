@@ -21,8 +21,8 @@ from voicehire.agent.engines import Engines, build_engines
 from voicehire.agent.launch import SessionRequest, build_runtime
 from voicehire.agent.local_run import LocalRun, start_local
 from voicehire.agent.modes import UnknownMode, mode_for
-from voicehire.interview.config import SessionConfig, parse_session_config
-from voicehire.interview.messages import (
+from voicehire.domain.config import SessionConfig, parse_session_config
+from voicehire.domain.messages import (
     AgentStateFrame,
     ControlMessageError,
     DataFrame,
@@ -36,7 +36,7 @@ from voicehire.interview.messages import (
     data_message_adapter,
     parse_control_message,
 )
-from voicehire.interview.outcome import SessionOutcome
+from voicehire.domain.outcome import SessionOutcome
 from voicehire.settings import Settings
 from voicehire.storage.transcripts import LocalTranscriptStore
 from voicehire.web.local.audio import BrowserAudioInput, BrowserAudioOutput

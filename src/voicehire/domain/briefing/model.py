@@ -1,0 +1,229 @@
+"""What a briefing is made from and what it produces: the candidate's data (profile,
+job, earlier interviews, gap-filling results), the briefing and its spoken form, facts
+and grounded answers. All frozen; nothing here writes to the candidate record."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from voicehire.domain.fields import canonical_name
+from voicehire.domain.gap_filling import GapFillingResult
+
+MAX_SPOKEN_WORDS = 120
+LONG_NOTICE_DAYS = 60
+
+
+class CandidateProfile(BaseModel):
+    """The candidate record as the API returns it. Unknown keys are kept as facts."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+
+    name: str | None = Field(None, validation_alias=AliasChoices("name", "full_name", "fullName"))
+    current_title: str | None = Field(
+        None, validation_alias=AliasChoices("current_title", "currentTitle", "title")
+    )
+    current_company: str | None = Field(
+        None, validation_alias=AliasChoices("current_company", "currentCompany", "company")
+    )
+    location: str | None = Field(
+        None, validation_alias=AliasChoices("location", "current_location", "currentLocation")
+    )
+    years_of_experience: float | None = Field(
+        None, validation_alias=AliasChoices("years_of_experience", "yearsOfExperience")
+    )
+    skills: list[str] = Field(default_factory=list)
+    missing_required: list[str] = Field(
+        default_factory=list, validation_alias=AliasChoices("missing_required", "missingRequired")
+    )
+    fields: dict[str, Any] = Field(
+        default_factory=dict,
+        validation_alias=AliasChoices("fields", "extracted_data", "extractedData"),
+        description="Other known profile values (e.g. expected_salary, notice_period)",
+    )
+
+    @field_validator("skills", mode="before")
+    @classmethod
+    def _split_skills(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            return [s.strip() for s in re.split(r"[,;\n]", v) if s.strip()]
+        return v
+
+    def facts(self) -> dict[str, Any]:
+        """Other profile values by canonical field name (``fields`` plus unknown keys)."""
+        out: dict[str, Any] = {}
+        for key, value in {**(self.model_extra or {}), **self.fields}.items():
+            if value is None or value == "" or value == []:
+                continue
+            out[canonical_name(key)] = value
+        return out
+
+
+class JobInfo(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+    title: str | None = Field(None, validation_alias=AliasChoices("title", "role", "name"))
+    department: str | None = None
+    location: str | None = None
+    must_haves: list[str] = Field(
+        default_factory=list,
+        validation_alias=AliasChoices(
+            "must_haves", "mustHaves", "requirements", "required_skills", "requiredSkills"
+        ),
+    )
+    nice_to_haves: list[str] = Field(
+        default_factory=list, validation_alias=AliasChoices("nice_to_haves", "niceToHaves")
+    )
+    salary_range: Any = Field(
+        None, validation_alias=AliasChoices("salary_range", "salaryRange", "compensation")
+    )
+    sponsorship: bool | None = Field(
+        None, validation_alias=AliasChoices("sponsorship", "visa_sponsorship", "sponsorsVisa")
+    )
+    description: str | None = None
+
+
+class InterviewResult(BaseModel):
+    """An earlier interview's outcome. Accepts VoiceHire's evaluation result shape
+    (``summary.overall_score`` on 0-10, ``areas_for_improvement``) or a flat one."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+    interview_type: str | None = Field(
+        None, validation_alias=AliasChoices("interview_type", "interviewType", "type", "kind")
+    )
+    date: str | None = None
+    score: float | None = Field(
+        None, validation_alias=AliasChoices("score", "overall_score", "overallScore")
+    )
+    max_score: float = Field(10.0, gt=0)
+    recommendation: str | None = None
+    strengths: list[str] = Field(default_factory=list)
+    concerns: list[str] = Field(
+        default_factory=list,
+        validation_alias=AliasChoices("concerns", "areas_for_improvement", "weaknesses"),
+    )
+    summary: str | None = Field(None, validation_alias=AliasChoices("summary", "rationale"))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flatten_evaluation(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("summary"), dict):
+            flat = {k: v for k, v in data.items() if k != "summary"}
+            for k, v in data["summary"].items():
+                flat.setdefault(k, v)
+            override = data.get("override")
+            if isinstance(override, dict) and override.get("recommendation"):
+                flat["recommendation"] = override["recommendation"]
+            return flat
+        return data
+
+    @property
+    def ratio(self) -> float | None:
+        return None if self.score is None else self.score / self.max_score
+
+
+class BriefingData(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    candidate: CandidateProfile = Field(
+        default_factory=CandidateProfile,
+        validation_alias=AliasChoices("candidate", "candidate_profile", "profile"),
+    )
+    resume_summary: str | None = Field(
+        None, validation_alias=AliasChoices("resume_summary", "resumeSummary", "resume")
+    )
+    recruiter_notes: list[str] = Field(
+        default_factory=list,
+        validation_alias=AliasChoices("recruiter_notes", "recruiterNotes", "notes"),
+    )
+    job: JobInfo | None = None
+    interviews: list[InterviewResult] = Field(
+        default_factory=list,
+        validation_alias=AliasChoices(
+            "interviews", "earlier_interviews", "interview_results", "previous_interviews"
+        ),
+    )
+    gap_filling: GapFillingResult | None = Field(
+        None, validation_alias=AliasChoices("gap_filling", "gapFilling", "gap_filling_result")
+    )
+
+    @field_validator("recruiter_notes", mode="before")
+    @classmethod
+    def _split_notes(cls, v: Any) -> Any:
+        if v is None:
+            return []
+        if isinstance(v, str):
+            return [line.strip() for line in v.splitlines() if line.strip()]
+        return v
+
+
+@dataclass(frozen=True)
+class Fact:
+    key: str  # canonical field name or a topic key
+    label: str
+    text: str  # speakable value
+    source: str  # e.g. "gap_filling.expected_salary", "candidate.skills"
+
+
+@dataclass(frozen=True)
+class Briefing:
+    who: str
+    strengths: list[str] = field(default_factory=list)
+    concerns: list[str] = field(default_factory=list)
+    open_questions: list[str] = field(default_factory=list)
+    opening_questions: list[str] = field(default_factory=list)
+
+    def spoken_text(self, max_words: int = MAX_SPOKEN_WORDS) -> str:
+        """The briefing to say aloud, under ``max_words`` words: fewer items per section
+        and shorter items until it fits; who and one opening question always stay."""
+        for per_section, item_words in ((2, 30), (2, 14), (1, 14), (1, 8), (0, 8)):
+            text = self._compose(per_section, item_words)
+            if _words(text) <= max_words:
+                return text
+        return _clip(self._compose(0, 8), max_words)
+
+    def _compose(self, per_section: int, item_words: int) -> str:
+        parts = [f"Here's your briefing. {as_sentence(self.who)}"]
+        for title, items in (
+            ("Strengths", self.strengths),
+            ("Concerns", self.concerns),
+            ("Open questions", self.open_questions),
+        ):
+            chosen = [_clip(i, item_words) for i in items[:per_section]]
+            if chosen:
+                parts.append(f"{title}: {'; '.join(chosen)}.")
+        openers = self.opening_questions[: max(1, per_section)]
+        if openers:
+            parts.append("You could open with: " + " Or: ".join(openers))
+        return " ".join(parts)
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _clip(text: str, n: int) -> str:
+    words = text.split()
+    if len(words) <= n:
+        return text.rstrip(".")
+    return " ".join(words[:n]).rstrip(",;.") + "..."
+
+
+def as_sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class GroundedAnswer:
+    text: str
+    grounded: bool  # True only when the answer comes from the data
+    sources: list[str] = field(default_factory=list)
