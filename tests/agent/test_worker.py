@@ -167,3 +167,12 @@ async def test_session_type_selects_the_mode(tmp_path):
             assert runtime.config.session_type == mode
             await runtime.end("test", speak=False)
             await asyncio.wait_for(ctx.primary_session.aclose(), timeout=10)
+
+
+async def test_room_metadata_cannot_open_files_as_plans(tmp_path):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("id: x\napi_key: hunter2\n")
+    with fake_job_context(job_metadata=json.dumps({"plan": str(secret)})) as ctx:
+        setup = _prepare(ctx, _settings())
+    assert setup.plan.plan.id == "full"
+    assert "built-in plan" in setup.problems[0] and "hunter2" not in " ".join(setup.problems)

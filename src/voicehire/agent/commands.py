@@ -159,7 +159,9 @@ def _interview(args: argparse.Namespace, rest: list[str]) -> int:
         config,
         script=script,
         log_file=log_file,
-        plan=args.plan,
+        # the command line is the operator's: a plan file named there (or in --metadata)
+        # is trusted, unlike a plan path in a room's metadata
+        plan=args.plan or config.plan,
         evaluate=not args.no_report,
     )
 

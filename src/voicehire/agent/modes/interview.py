@@ -26,7 +26,14 @@ from voicehire.domain.flow import InterviewFlow, TransitionError
 from voicehire.domain.intents import ROLE_TOPICS, RoleAnswer, answer_role_question, classify
 from voicehire.domain.messages import ControlMessage, QuestionMessage, StageMessage
 from voicehire.domain.outcome import SessionOutcome
-from voicehire.domain.plan import PlanError, ResolvedPlan, Stage, load_plan, plan_for_session
+from voicehire.domain.plan import (
+    BUILTIN_PLANS,
+    PlanError,
+    ResolvedPlan,
+    Stage,
+    load_plan,
+    plan_for_session,
+)
 from voicehire.domain.question_bank import JobProfile
 from voicehire.domain.transcript import SessionInfo, now_ms
 from voicehire.settings import Settings
@@ -40,8 +47,15 @@ MAX_SILENT_STAGES = 2
 def resolve_plan(
     settings: Settings, config: SessionConfig, plan: str | None = None
 ) -> ResolvedPlan:
-    """This session's plan: named or from the metadata, questions chosen by role and
-    type, stage budgets from the timing settings (SELF_INTRO_TIMEOUT, ...)."""
+    """This session's plan: ``plan`` (the operator's: a built-in name or a file) or the
+    metadata's, questions chosen by role and type, stage budgets from the timing
+    settings (SELF_INTRO_TIMEOUT, ...). Metadata comes from outside, so it may only name
+    a built-in plan: a path there would open any readable file on this machine."""
+    if plan is None and config.plan is not None and config.plan not in BUILTIN_PLANS:
+        raise PlanError(
+            f"the session metadata may only name a built-in plan ({', '.join(BUILTIN_PLANS)}); "
+            "plan files are chosen by the operator (voicehire interview --plan FILE)"
+        )
     loaded = load_plan(plan or plan_for_session(config.plan, config.interview_type))
     job = config.extra.get("job")
     return loaded.resolve(
