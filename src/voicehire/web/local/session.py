@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import uuid
 from collections.abc import Callable, Coroutine
@@ -329,7 +330,7 @@ class LiveSession:
         if self.run is None:
             return
         try:
-            message = parse_control_message(_json(data))
+            message = parse_control_message(json.dumps(data))
         except ControlMessageError as exc:
             self.error("bad_control", str(exc))
             return
@@ -345,12 +346,6 @@ class LiveSession:
                 await self.run.session.aclose()
         if self.conn is not None:
             self.conn.queue.put_nowait(None)
-
-
-def _json(data: dict[str, Any]) -> str:
-    import json
-
-    return json.dumps(data)
 
 
 EndHook = Callable[[LiveSession, SessionOutcome], Any]
