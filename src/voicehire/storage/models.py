@@ -70,6 +70,12 @@ class Job(Base):
     # generated from the description by the configured LLM.
     custom_questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     generated_questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Facts a candidate may ask the interviewer about (unset: deferred to the hiring team).
+    location: Mapped[str | None] = mapped_column(String(200))
+    remote_policy: Mapped[str | None] = mapped_column(String(32))
+    salary_range: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    team: Mapped[str | None] = mapped_column(String(200))
+    process: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -414,7 +414,12 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update Job
+         * @description Change the job's description or the facts candidates may ask about. Interviews
+         *     created afterwards use the new values; running ones keep what they started with.
+         */
+        patch: operations["update_job_api_jobs__job_id__patch"];
         trace?: never;
     };
     "/api/jobs/{job_id}/questions": {
@@ -994,12 +999,30 @@ export interface components {
             /** Level */
             level?: string | null;
             /**
+             * Location
+             * @description Where the role is based
+             */
+            location?: string | null;
+            /**
              * Plan
              * @default full
              */
             plan?: string;
+            /**
+             * Process
+             * @description The hiring process after this interview, in a sentence or two
+             */
+            process?: string | null;
+            /** Remote Policy */
+            remote_policy?: ("remote" | "hybrid" | "on-site") | null;
             /** Required Skills */
             required_skills?: string[];
+            salary_range?: components["schemas"]["SalaryRange"] | null;
+            /**
+             * Team
+             * @description The team or department
+             */
+            team?: string | null;
             /** Title */
             title: string;
         };
@@ -1034,10 +1057,22 @@ export interface components {
             interview_type: string;
             /** Level */
             level: string | null;
+            /** Location */
+            location: string | null;
             /** Plan */
             plan: string;
+            /** Process */
+            process: string | null;
+            /** Remote Policy */
+            remote_policy: string | null;
             /** Required Skills */
             required_skills: string[];
+            /** Salary Range */
+            salary_range: {
+                [key: string]: unknown;
+            } | null;
+            /** Team */
+            team: string | null;
             /** Title */
             title: string;
         };
@@ -1045,6 +1080,39 @@ export interface components {
         JobQuestionsUpdate: {
             /** Custom Questions */
             custom_questions: components["schemas"]["Question"][];
+        };
+        /**
+         * JobUpdate
+         * @description Change a job's description and facts; fields left out stay as they are, a null
+         *     clears a fact.
+         */
+        JobUpdate: {
+            /** Description */
+            description?: string | null;
+            /** Level */
+            level?: string | null;
+            /**
+             * Location
+             * @description Where the role is based
+             */
+            location?: string | null;
+            /**
+             * Process
+             * @description The hiring process after this interview, in a sentence or two
+             */
+            process?: string | null;
+            /** Remote Policy */
+            remote_policy?: ("remote" | "hybrid" | "on-site") | null;
+            /** Required Skills */
+            required_skills?: string[] | null;
+            salary_range?: components["schemas"]["SalaryRange"] | null;
+            /**
+             * Team
+             * @description The team or department
+             */
+            team?: string | null;
+            /** Title */
+            title?: string | null;
         };
         /** JoinInfo */
         JoinInfo: {
@@ -1163,6 +1231,27 @@ export interface components {
             result: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * SalaryRange
+         * @description A pay band the interviewer may tell a candidate who asks.
+         */
+        SalaryRange: {
+            /**
+             * Currency
+             * @description ISO 4217 code, e.g. EUR
+             */
+            currency: string;
+            /** Max */
+            max: number;
+            /** Min */
+            min: number;
+            /**
+             * Period
+             * @default year
+             * @enum {string}
+             */
+            period?: "year" | "month" | "hour";
         };
         /** StartAgentRequest */
         StartAgentRequest: {
@@ -3515,6 +3604,95 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    update_job_api_jobs__job_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobUpdate"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
