@@ -13,6 +13,7 @@ from voicehire.api.errors import error_body, install_error_handlers
 from voicehire.api.routes import (
     agent,
     agents,
+    audit,
     candidates,
     interviews,
     jobs,
@@ -213,6 +214,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         live,
         agents,
         webhooks,
+        audit,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.vh_max_body_bytes)

@@ -150,3 +150,21 @@ class M2MClient(Base):
     secret_hash: Mapped[str] = mapped_column(String(300))
     scopes: Mapped[str] = mapped_column(String(300), default="agent")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SelfIdentification(Base):
+    """A candidate's voluntary answer to one self-identification category (bias audits).
+
+    Kept apart from interviews and results: neither the interviewer nor the scorer reads it.
+    """
+
+    __tablename__ = "self_identifications"
+
+    candidate_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
+    )
+    category: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )

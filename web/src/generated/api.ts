@@ -422,6 +422,43 @@ export interface paths {
         patch: operations["update_job_api_jobs__job_id__patch"];
         trace?: never;
     };
+    "/api/jobs/{job_id}/bias-audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Bias Audit
+         * @description Selection rates by self-reported group for this job, with impact ratios.
+         */
+        get: operations["bias_audit_api_jobs__job_id__bias_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job_id}/bias-audit.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bias Audit Csv */
+        get: operations["bias_audit_csv_api_jobs__job_id__bias_audit_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/jobs/{job_id}/questions": {
         parameters: {
             query?: never;
@@ -478,6 +515,43 @@ export interface paths {
          * @description Register a machine client; its secret is returned once and stored only as a hash.
          */
         post: operations["create_m2m_client_api_m2m_clients_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/self-identification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Self Identification Question */
+        get: operations["self_identification_question_api_self_identification_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/self-identification/{room}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Save Self Identification
+         * @description The candidate's answers, through their interview link (the link is the credential).
+         */
+        put: operations["save_self_identification_api_self_identification__room__put"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -699,6 +773,17 @@ export interface components {
             /** Status */
             status: string;
         };
+        /** BiasAuditOut */
+        BiasAuditOut: {
+            /** Category */
+            category: string;
+            /** Groups */
+            groups: components["schemas"]["GroupOut"][];
+            /** Job Id */
+            job_id: string;
+            /** Notice */
+            notice: string;
+        };
         /** CancelRequest */
         CancelRequest: {
             /** Reason */
@@ -803,6 +888,42 @@ export interface components {
             problems?: {
                 [key: string]: string;
             }[] | null;
+        };
+        /** GroupOut */
+        GroupOut: {
+            /** Below Four Fifths */
+            below_four_fifths: boolean;
+            /**
+             * Decided
+             * @description Candidates with a decision (hire, maybe, no_hire)
+             */
+            decided: number;
+            /** Group */
+            group: string;
+            /**
+             * Impact Ratio
+             * @description Rate / the highest group's rate
+             */
+            impact_ratio: number | null;
+            /** Label */
+            label: string;
+            /**
+             * Pending
+             * @description Waiting for a human review (left out of the rate)
+             */
+            pending: number;
+            /**
+             * Selected
+             * @description Of those, decided 'hire'
+             */
+            selected: number;
+            /** Selection Rate */
+            selection_rate: number | null;
+            /**
+             * Small Group
+             * @description Fewer than 5 decided: the rate says little
+             */
+            small_group: boolean;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -1252,6 +1373,42 @@ export interface components {
              * @enum {string}
              */
             period?: "year" | "month" | "hour";
+        };
+        /** SelfIdAnswers */
+        SelfIdAnswers: {
+            /**
+             * Answers
+             * @description Category → one of its option values; leave a category out to skip it
+             */
+            answers: {
+                [key: string]: string;
+            };
+        };
+        /** SelfIdCategory */
+        SelfIdCategory: {
+            /** Category */
+            category: string;
+            /** Label */
+            label: string;
+            /** Options */
+            options: components["schemas"]["SelfIdOption"][];
+        };
+        /** SelfIdOption */
+        SelfIdOption: {
+            /** Label */
+            label: string;
+            /** Value */
+            value: string;
+        };
+        /**
+         * SelfIdQuestion
+         * @description The voluntary question a candidate page may show (every category optional).
+         */
+        SelfIdQuestion: {
+            /** Categories */
+            categories: components["schemas"]["SelfIdCategory"][];
+            /** Notice */
+            notice: string;
         };
         /** StartAgentRequest */
         StartAgentRequest: {
@@ -3768,6 +3925,178 @@ export interface operations {
             };
         };
     };
+    bias_audit_api_jobs__job_id__bias_audit_get: {
+        parameters: {
+            query?: {
+                category?: "sex" | "race_ethnicity" | "age_band";
+            };
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BiasAuditOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    bias_audit_csv_api_jobs__job_id__bias_audit_csv_get: {
+        parameters: {
+            query?: {
+                category?: "sex" | "race_ethnicity" | "age_band";
+            };
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     set_custom_questions_api_jobs__job_id__questions_put: {
         parameters: {
             query?: never;
@@ -3963,6 +4292,176 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["M2MClientCreated"];
                 };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    self_identification_question_api_self_identification_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelfIdQuestion"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    save_self_identification_api_self_identification__room__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelfIdAnswers"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad request */
             400: {
