@@ -125,7 +125,8 @@ async def save_self_identification(
     interview = await repo.get_interview_by_room(session, room)
     if interview is None or interview.candidate_id is None:
         raise ApiError(404, "this interview link is not valid", code="unknown_room")
-    await self_id.save_answers(session, interview.candidate_id, dict(body.answers))
+    answers = {str(category): value for category, value in body.answers.items()}
+    await self_id.save_answers(session, interview.candidate_id, answers)
     await session.commit()
     return Response(status_code=204)
 
