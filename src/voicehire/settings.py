@@ -96,6 +96,18 @@ class Settings(BaseSettings):
     transcript_write_attempts: int = Field(3, ge=1, le=20)
     transcript_retry_delay: float = Field(2.0, ge=0)
 
+    # --- Retention (this deployment's policy; unset: kept until deleted) ----------------------
+    retention_transcript_days: int | None = Field(
+        None, ge=1, description="Days transcripts are kept after an interview ends"
+    )
+    retention_report_days: int | None = Field(
+        None, ge=1, description="Days evaluation results and reports are kept"
+    )
+    retention_recording_days: int | None = Field(None, ge=1, description="Days recordings are kept")
+    retention_purge_interval: float = Field(
+        3600.0, gt=0, description="Seconds between retention purges while the API runs"
+    )
+
     # --- Evaluation ------------------------------------------------------------------------------
     report_dir: Path = Field(Path("reports"), description="Where interview reports are written")
     eval_llm_timeout: float = Field(30.0, gt=0, description="Seconds per LLM-judge request")

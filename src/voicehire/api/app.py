@@ -10,6 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from voicehire import __version__
 from voicehire.api.errors import error_body, install_error_handlers
+from voicehire.api.retention import RetentionTask
 from voicehire.api.routes import (
     agent,
     agents,
@@ -19,6 +20,7 @@ from voicehire.api.routes import (
     jobs,
     live,
     oauth,
+    privacy,
     system,
     voice,
     webhooks,
@@ -181,13 +183,16 @@ class BodyLimitMiddleware:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     state = AppState.from_settings(settings)
+    retention = RetentionTask(settings, state.db)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         await state.start()
+        retention.start()
         try:
             yield
         finally:
+            await retention.stop()
             await state.stop()
 
     app = FastAPI(
@@ -202,6 +207,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.vh = state
+    app.state.retention = retention
     install_error_handlers(app)
     for module in (
         system,
@@ -215,6 +221,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         agents,
         webhooks,
         audit,
+        privacy,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.vh_max_body_bytes)

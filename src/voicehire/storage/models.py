@@ -168,3 +168,14 @@ class SelfIdentification(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class DeletionRecord(Base):
+    """That personal data was deleted, and how much: never whose (no name, no id)."""
+
+    __tablename__ = "deletion_records"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(32))  # candidate_request | retention
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
