@@ -96,6 +96,18 @@ class Settings(BaseSettings):
     transcript_write_attempts: int = Field(3, ge=1, le=20)
     transcript_retry_delay: float = Field(2.0, ge=0)
 
+    # --- Notices on the candidate page ---------------------------------------------------------
+    ai_notice_text: str | None = Field(
+        None,
+        description="Replaces the built-in notice that an AI conducts and scores the interview",
+    )
+    candidate_notice_text: str | None = Field(
+        None, description="The organisation's own notice (privacy, data use) on the consent page"
+    )
+    accommodation_contact: str | None = Field(
+        None, description="Where candidates can also ask for an accommodation (e.g. an email)"
+    )
+
     # --- Retention (this deployment's policy; unset: kept until deleted) ----------------------
     retention_transcript_days: int | None = Field(
         None, ge=1, description="Days transcripts are kept after an interview ends"

@@ -12,6 +12,7 @@ from voicehire import __version__
 from voicehire.api.errors import error_body, install_error_handlers
 from voicehire.api.retention import RetentionTask
 from voicehire.api.routes import (
+    accommodations,
     agent,
     agents,
     audit,
@@ -222,6 +223,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         webhooks,
         audit,
         privacy,
+        accommodations,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.vh_max_body_bytes)

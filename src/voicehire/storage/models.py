@@ -179,3 +179,18 @@ class DeletionRecord(Base):
     kind: Mapped[str] = mapped_column(String(32))  # candidate_request | retention
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AccommodationRequest(Base):
+    """A candidate asked for an alternative to the AI interview (another format, a person)."""
+
+    __tablename__ = "accommodation_requests"
+    __table_args__ = (Index("ix_accommodation_requests_interview_id", "interview_id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
+    interview_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("interviews.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
