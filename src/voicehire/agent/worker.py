@@ -33,7 +33,7 @@ from voicehire.domain.config import ParsedConfig, parse_session_config
 from voicehire.domain.outcome import SessionOutcome
 from voicehire.logging_setup import bind_context, configure_logging
 from voicehire.platform_client import PlatformClient, PlatformError
-from voicehire.settings import Settings, get_settings
+from voicehire.settings import Settings, get_settings, reveal
 
 logger = logging.getLogger(__name__)
 
@@ -197,7 +197,7 @@ def build_server(settings: Settings) -> AgentServer:
         kwargs.update(
             ws_url=settings.livekit_url,
             api_key=settings.livekit_api_key,
-            api_secret=settings.livekit_api_secret,
+            api_secret=reveal(settings.livekit_api_secret),
         )
     server = AgentServer(setup_fnc=prewarm, **kwargs)
     server.rtc_session(agent_name=settings.agent_name, on_request=request_handler)(entrypoint)

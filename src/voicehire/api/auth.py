@@ -83,7 +83,7 @@ def check_admin_token(state: AppState, token: str | None, request: Request) -> P
         if not configured and is_loopback(request):
             return Principal("admin", "loopback")
         return None
-    if configured and hmac.compare_digest(token.encode(), configured.encode()):
+    if configured and hmac.compare_digest(token.encode(), configured.get_secret_value().encode()):
         return Principal("admin", "admin-token")
     return None
 

@@ -28,7 +28,7 @@ class AppState:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AppState:
-        secret = settings.vh_jwt_secret
+        secret = settings.vh_jwt_secret.get_secret_value() if settings.vh_jwt_secret else None
         generated = False
         if not secret:
             # Per-process key: tokens die with the process; agents simply fetch a new one.

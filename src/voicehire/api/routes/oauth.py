@@ -128,7 +128,14 @@ async def token(request: Request, state: StateDep, session: SessionDep):
     if settings.vh_m2m_client_id and hmac.compare_digest(
         client_id.encode(), settings.vh_m2m_client_id.encode()
     ):
-        if hmac.compare_digest(secret.encode(), (settings.vh_m2m_client_secret or "").encode()):
+        if hmac.compare_digest(
+            secret.encode(),
+            (
+                settings.vh_m2m_client_secret.get_secret_value()
+                if settings.vh_m2m_client_secret
+                else ""
+            ).encode(),
+        ):
             scopes = "agent"
     else:
         stored = await repo.get_m2m_client(session, client_id)
