@@ -251,3 +251,68 @@ async def test_malformed_json_is_a_client_error_and_logs_no_secrets(tmp_path, ca
     logged = "\n".join(r.getMessage() + str(r.__dict__) for r in caplog.records)
     assert settings.vh_admin_token is not None
     assert settings.vh_admin_token.get_secret_value() not in logged
+
+
+async def test_the_candidates_token_reads_its_session_status_without_recruiter_data(lk_client):
+    cand = (
+        await lk_client.post(
+            "/api/candidates",
+            json={"name": "Ada", "missing_required": ["salary_expectation"]},
+            headers=ADMIN,
+        )
+    ).json()
+    agent = await m2m_headers(lk_client)
+    await lk_client.patch(
+        f"/api/agent/candidates/{cand['id']}/fields",
+        json={"fields": {"salary_expectation": "95000 EUR"}},
+        headers=agent,
+    )
+    created = (
+        await lk_client.post("/api/interviews", json={"candidate_id": cand["id"]}, headers=ADMIN)
+    ).json()
+    room = created["interview"]["room_name"]
+    url = f"/api/voice/session/{room}/status"
+    cand_auth = {"Authorization": f"Bearer {created['join']['token']}"}
+    for _ in range(2):  # from the database, then from the cache
+        res = await lk_client.get(url, headers=cand_auth)
+        assert res.status_code == 200
+        body = res.json()
+        assert body["status"] == "scheduled" and body["room_name"] == room
+        assert "95000" not in res.text
+        assert not {"extracted_data", "missing_required", "candidate_id"} & body.keys()
+    # the recruiter and the agent still see everything
+    full = (await lk_client.get(url, headers=ADMIN)).json()
+    assert full["extracted_data"] == {"salary_expectation": "95000 EUR"}
+    assert (await lk_client.get(url, headers=agent)).json()["extracted_data"]
+
+
+async def test_a_reporting_client_cannot_read_room_status(lk_client):
+    made = await lk_client.post(
+        "/api/m2m-clients",
+        json={"client_id": "bi-export", "scopes": "reporting"},
+        headers=ADMIN,
+    )
+    assert made.status_code == 201, made.text
+    token = await lk_client.post(
+        "/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "bi-export",
+            "client_secret": made.json()["client_secret"],
+        },
+    )
+    assert token.status_code == 200 and token.json()["scope"] == "reporting"
+    reporting = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    cand = (await lk_client.post("/api/candidates", json={"name": "A"}, headers=ADMIN)).json()
+    created = (
+        await lk_client.post("/api/interviews", json={"candidate_id": cand["id"]}, headers=ADMIN)
+    ).json()
+    room = created["interview"]["room_name"]
+    for url in (
+        f"/api/voice/session/{room}/status",
+        f"/api/agent-status?room={room}",
+        f"/agents/{room}/status",
+    ):
+        res = await lk_client.get(url, headers=reporting)
+        assert res.status_code == 403, url
+        assert "'agent' scope" in res.json()["message"]
