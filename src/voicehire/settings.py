@@ -128,6 +128,10 @@ class Settings(BaseSettings):
     vh_candidate_token_ttl: int = Field(
         900, ge=60, le=86400, description="Lifetime (s) of candidate LiveKit join tokens"
     )
+    vh_token_rate_limit: int = Field(
+        30, ge=0, description="POST /oauth/token requests per client IP per window; 0 = off"
+    )
+    vh_token_rate_window: float = Field(60.0, gt=0, description="Token rate-limit window (s)")
     vh_max_body_bytes: int = Field(
         5_000_000, ge=1024, description="Larger request bodies are refused with 413"
     )

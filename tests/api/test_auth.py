@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import time
 
+import httpx
 import jwt
 
 from tests.api.support import (
@@ -316,3 +317,54 @@ async def test_a_reporting_client_cannot_read_room_status(lk_client):
         res = await lk_client.get(url, headers=reporting)
         assert res.status_code == 403, url
         assert "'agent' scope" in res.json()["message"]
+
+
+async def test_token_endpoint_takes_as_long_for_unknown_client_ids(client):
+    """A wrong secret costs the same slow hash check whether the client id exists or not."""
+    made = await client.post("/api/m2m-clients", json={"client_id": "known-client"}, headers=ADMIN)
+    assert made.status_code == 201
+
+    async def median_seconds(client_id: str) -> float:
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            res = await client.post(
+                "/oauth/token",
+                data={
+                    "grant_type": "client_credentials",
+                    "client_id": client_id,
+                    "client_secret": "wrong-secret",
+                },
+            )
+            times.append(time.perf_counter() - started)
+            assert res.status_code == 401
+            assert res.json()["message"] == "unknown client or wrong secret"
+        return sorted(times)[2]
+
+    await median_seconds("known-client")  # warm up (the dummy hash is made once)
+    await median_seconds("never-registered")
+    known = await median_seconds("known-client")
+    unknown = await median_seconds("never-registered")
+    configured = await median_seconds(M2M_ID)
+    # Before: unknown ids answered in ~1 ms against ~40 ms for a known one.
+    assert unknown > 0.5 * known, (unknown, known)
+    assert configured > 0.5 * known, (configured, known)
+
+
+async def test_token_endpoint_is_rate_limited_per_client_address(tmp_path):
+    settings = make_settings(tmp_path, vh_token_rate_limit=3, vh_token_rate_window=30)
+    form = {"grant_type": "client_credentials", "client_id": M2M_ID, "client_secret": M2M_SECRET}
+    async with api_client(settings) as client:
+        for _ in range(3):
+            assert (await client.post("/oauth/token", data=form)).status_code == 200
+        limited = await client.post("/oauth/token", data=form)
+        assert limited.status_code == 429
+        assert 1 <= int(limited.headers["retry-after"]) <= 30
+        assert "too many token requests" in limited.json()["message"]
+        # the limit is per address: another client still gets its token
+        other = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=client.app, client=("10.1.2.3", 4000)),
+            base_url="http://localhost:8000",
+        )
+        async with other:
+            assert (await other.post("/oauth/token", data=form)).status_code == 200

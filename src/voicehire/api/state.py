@@ -7,6 +7,7 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 
+from voicehire.api.ratelimit import RateLimiter
 from voicehire.livekit_gateway import LiveKitGateway
 from voicehire.settings import Settings
 from voicehire.storage.cache import SessionCache, create_cache
@@ -24,6 +25,8 @@ class AppState:
     jwt_secret: str
     jwt_secret_generated: bool = False
     started: bool = False
+    env_client_hash: str | None = None  # VH_M2M_CLIENT_SECRET hashed (see oauth.token)
+    token_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0, 1.0))
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
@@ -41,6 +44,7 @@ class AppState:
             gateway=LiveKitGateway.from_settings(settings),
             jwt_secret=secret,
             jwt_secret_generated=generated,
+            token_limiter=RateLimiter(settings.vh_token_rate_limit, settings.vh_token_rate_window),
         )
 
     async def start(self) -> None:
