@@ -57,7 +57,8 @@ class ContextFilter(logging.Filter):
 # Record fields holding a room name, and paths that carry one.
 ROOM_FIELDS = ("room", "room_name", "roomName", "briefingFor")
 _ROOM_PATH = re.compile(
-    r"(/join/|/api/voice/session/|/api/agents/|/api/web/join/|/api/web/live/|/ws/)"
+    r"(/join/|/api/voice/session/|/api/agents/|/api/web/join/|/api/web/live/|/ws/|"
+    r"\bsession:)"
     r"([^/?#\s\"']+)"
 )
 
@@ -90,7 +91,7 @@ class RedactRoomsFilter(logging.Filter):
             record.msg = redact_paths(record.msg)
         if isinstance(record.args, tuple):
             record.args = tuple(redact_paths(a) if isinstance(a, str) else a for a in record.args)
-        for key in ("path", "url", "raw_path"):
+        for key in ("path", "url", "raw_path", "key"):
             value = getattr(record, key, None)
             if isinstance(value, str):
                 setattr(record, key, redact_paths(value))
