@@ -49,6 +49,10 @@ async def test_cancel_deletes_the_room(lk_client, fake_livekit):
     assert res.json()["status"] == "cancelled"
     assert [c.body["room"] for c in fake_livekit.calls("DeleteRoom")] == [room]
     assert room not in fake_livekit.rooms
+    # the invite link no longer hands out a LiveKit token, and says why
+    join = (await lk_client.get(f"/api/web/join/{room}")).json()
+    assert join["status"] == "cancelled" and "token" not in join
+    assert "cancelled by the hiring team" in join["message"]
 
 
 async def test_reissued_token_is_fresh_and_refused_after_end(lk_client, fake_livekit):

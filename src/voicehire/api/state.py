@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from voicehire.api.ratelimit import RateLimiter
@@ -25,6 +26,9 @@ class AppState:
     jwt_secret: str
     jwt_secret_generated: bool = False
     started: bool = False
+    # Transports running sessions in this process (the web app's local WebSocket) register
+    # here how to end a room's session when its interview is cancelled.
+    live_session_enders: list[Callable[[str, str], Awaitable[None]]] = field(default_factory=list)
     env_client_hash: str | None = None  # VH_M2M_CLIENT_SECRET hashed (see oauth.token)
     token_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0, 1.0))
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
