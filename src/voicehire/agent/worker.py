@@ -31,9 +31,9 @@ from voicehire.agent.runtime import SessionRuntime
 from voicehire.agent.speech import turn as speech_turn
 from voicehire.domain.config import ParsedConfig, parse_session_config
 from voicehire.domain.outcome import SessionOutcome
-from voicehire.logging_setup import bind_context, configure_logging
+from voicehire.logging_setup import bind_context, configure_logging, redact_room
 from voicehire.platform_client import PlatformClient, PlatformError
-from voicehire.settings import Settings, get_settings
+from voicehire.settings import Settings, get_settings, reveal
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,11 @@ def _log_problems(ctx: JobContext, problems: list[str]) -> None:
     for problem in problems:
         logger.error(
             "invalid session metadata",
-            extra={"job_id": ctx.job.id, "room": ctx.job.room.name, "problem": problem},
+            extra={
+                "job_id": ctx.job.id,
+                "room": redact_room(ctx.job.room.name),
+                "problem": problem,
+            },
         )
 
 
@@ -105,7 +109,8 @@ async def run_job(
         if api_metadata:
             parsed = job_config(ctx, settings, api_metadata)
     config = parsed.config
-    fields = {"interview_id": config.interview_id, "room": ctx.room.name}
+    # The LiveKit Agents CLI writes these fields itself (not through our handlers).
+    fields = {"interview_id": config.interview_id, "room": redact_room(ctx.room.name)}
     ctx.log_context_fields = {**ctx.log_context_fields, **fields}
     bind_context(fields)
     request = SessionRequest(
@@ -197,7 +202,7 @@ def build_server(settings: Settings) -> AgentServer:
         kwargs.update(
             ws_url=settings.livekit_url,
             api_key=settings.livekit_api_key,
-            api_secret=settings.livekit_api_secret,
+            api_secret=reveal(settings.livekit_api_secret),
         )
     server = AgentServer(setup_fnc=prewarm, **kwargs)
     server.rtc_session(agent_name=settings.agent_name, on_request=request_handler)(entrypoint)

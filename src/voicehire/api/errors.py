@@ -16,6 +16,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from voicehire.storage.db import DatabaseFileGone
+
 logger = logging.getLogger(__name__)
 
 _CODES = {
@@ -115,6 +117,16 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _operational(_request: Request, exc: OperationalError):
         logger.error("database operational error", extra={"error": str(exc.orig)})
         return error_response(503, "the database is unavailable or busy; retry shortly")
+
+    @app.exception_handler(DatabaseFileGone)
+    async def _file_gone(_request: Request, exc: DatabaseFileGone):
+        logger.error("database file gone", extra={"error": str(exc)})
+        return error_response(
+            503,
+            "the database file was deleted or replaced while the server was running; nothing "
+            "is written until it is restored and the server restarted",
+            "database_unavailable",
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):

@@ -311,6 +311,11 @@ async def stop_session(
             logger.warning(
                 "room not deleted", extra={"room": interview.room_name, "error": str(exc)}
             )
+    for end_live in state.live_session_enders:  # a session this process runs itself
+        try:
+            await end_live(interview.room_name, reason)
+        except Exception:
+            logger.exception("live session not ended", extra={"interview_id": interview.id})
     return interview
 
 

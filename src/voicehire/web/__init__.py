@@ -24,6 +24,7 @@ def mount(app: Any) -> None:
     manager.end_hooks.append(lambda live, outcome: results.store_outcome(state, live, outcome))
     manager.platform = results.InProcessPlatform(state)
     app.state.vh_web = manager
+    state.live_session_enders.append(manager.cancel)  # cancelling ends the page's session
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="web-static")
 

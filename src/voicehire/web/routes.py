@@ -126,7 +126,13 @@ async def join_info(room: RoomName, state: StateDep, session: SessionDep) -> dic
         "transport": "livekit" if state.gateway is not None else "local",
         "sessionTypes": list(mode_names()),
     }
-    if state.gateway is not None and not repo.is_terminal(interview):
+    if repo.is_terminal(interview):  # no token: the link no longer opens a session
+        body["message"] = (
+            "This interview was cancelled by the hiring team; this link no longer works."
+            if interview.status == "cancelled"
+            else f"This interview has ended ({interview.status}); this link no longer works."
+        )
+    elif state.gateway is not None:
         candidate = (
             await repo.get_candidate(session, interview.candidate_id)
             if interview.candidate_id
