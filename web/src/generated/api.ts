@@ -705,6 +705,9 @@ export interface paths {
         /**
          * Session Status
          * @description Current state of a voice session: status, extracted data, missing fields.
+         *
+         *     A participant (the candidate's LiveKit token) sees only the session's own state:
+         *     what the recruiter holds about them (extracted data, salary, scores) stays out.
          */
         get: operations["session_status_api_voice_session__room_name__status_get"];
         put?: never;
