@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from voicehire.storage.models import (
@@ -66,13 +66,20 @@ async def list_candidates(
     return rows.all(), int(total or 0)
 
 
-def merge_candidate_fields(candidate: Candidate, fields: dict[str, Any]) -> None:
-    """Merge collected answers into ``extracted_data``; those fields are no longer missing."""
+async def merge_candidate_fields(
+    session: AsyncSession, candidate: Candidate, fields: dict[str, Any]
+) -> None:
+    """Merge collected answers into ``extracted_data``; those fields are no longer missing.
+
+    The row is locked and re-read first (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite
+    has one writer), so concurrent merges of different fields all survive."""
+    await session.refresh(candidate, with_for_update=True)
     data = dict(candidate.extracted_data or {})
     data.update(fields)
     candidate.extracted_data = data
     candidate.missing_required = [f for f in (candidate.missing_required or []) if f not in fields]
     candidate.updated_at = utcnow()
+    await session.flush()
 
 
 # --- jobs ---------------------------------------------------------------------------------
@@ -146,30 +153,66 @@ async def list_interviews(
     return rows.all(), int(total or 0)
 
 
-def set_status(interview: Interview, status: str, end_reason: str | None = None) -> bool:
-    """Apply a lifecycle change. Returns False when nothing changed (same status again).
+def status_changes(
+    interview: Interview, status: str, end_reason: str | None = None
+) -> dict[str, Any]:
+    """The column values a lifecycle change sets on ``interview`` as it is now; empty when
+    nothing changes (the same status reported again).
 
     Raises :class:`InvalidTransition` for a change the lifecycle forbids.
     """
     if status == interview.status:
         if end_reason and not interview.end_reason:
-            interview.end_reason = end_reason
-            return True
-        return False
+            return {"end_reason": end_reason, "updated_at": utcnow()}
+        return {}
     if status not in ALLOWED_TRANSITIONS.get(interview.status, frozenset()):
         raise InvalidTransition(interview.status, status)
     now = utcnow()
-    interview.status = status
+    changes: dict[str, Any] = {"status": status, "updated_at": now}
     if status == "in_progress" and interview.started_at is None:
-        interview.started_at = now
+        changes["started_at"] = now
     if status in TERMINAL_STATUSES:
-        interview.ended_at = now
+        changes["ended_at"] = now
         if end_reason or not interview.end_reason:
-            interview.end_reason = end_reason or status
+            changes["end_reason"] = end_reason or status
     elif end_reason:
-        interview.end_reason = end_reason
-    interview.updated_at = now
-    return True
+        changes["end_reason"] = end_reason
+    return changes
+
+
+async def set_status(
+    session: AsyncSession, interview: Interview, status: str, end_reason: str | None = None
+) -> bool:
+    """Apply a lifecycle change as a compare-and-set on the stored row: the update only
+    applies if the status (and end reason) are still what the change was decided on; if
+    another writer changed them first, the change is decided again on the stored row, so
+    a finished interview is never overwritten. Returns False when nothing changed.
+
+    Raises :class:`InvalidTransition` for a change the lifecycle forbids.
+    """
+    for _attempt in range(10):
+        changes = status_changes(interview, status, end_reason)
+        if not changes:
+            return False
+        expected_reason = (
+            Interview.end_reason.is_(None)
+            if interview.end_reason is None
+            else Interview.end_reason == interview.end_reason
+        )
+        result = await session.execute(
+            update(Interview)
+            .where(
+                Interview.id == interview.id,
+                Interview.status == interview.status,
+                expected_reason,
+            )
+            .values(**changes)
+            .execution_options(synchronize_session=False)
+        )
+        await session.refresh(interview)
+        if getattr(result, "rowcount", 0) == 1:
+            return True
+    raise InvalidTransition(interview.status, status)
 
 
 def is_terminal(interview: Interview) -> bool:

@@ -44,7 +44,7 @@ class InProcessPlatform:
 
         async with self.state.db.sessionmaker() as session:
             candidate = await services.load_candidate(session, candidate_id)
-            repo.merge_candidate_fields(candidate, fields)
+            await repo.merge_candidate_fields(session, candidate, fields)
             await session.commit()
             active, _ = await repo.list_interviews(
                 session, candidate_id=candidate_id, active_only=True, limit=100
