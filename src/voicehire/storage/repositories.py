@@ -6,8 +6,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -24,6 +26,14 @@ from voicehire.storage.models import (
     Transcript,
     utcnow,
 )
+
+logger = logging.getLogger(__name__)
+
+# An interview still in progress this long after its maximum duration has no agent
+# running it any more (the agent's end was lost or it died): it is "stuck".
+STUCK_GRACE = timedelta(minutes=10)
+# End reasons that mean something went wrong rather than a finished interview.
+ERROR_END_REASONS = frozenset({"error", "job_shutdown", "server_shutdown"})
 
 
 class InvalidTransition(ValueError):
@@ -132,10 +142,20 @@ async def list_interviews(
     job_id: str | None = None,
     mode: str | None = None,
     active_only: bool = False,
+    stuck: bool | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[Sequence[Interview], int]:
     query = select(Interview)
+    if stuck is not None:
+        # few interviews are in progress at once; their limits live in JSON metadata
+        running = (await session.scalars(query.where(Interview.status == "in_progress"))).all()
+        ids = [i.id for i in running if is_stuck(i) == stuck]
+        query = (
+            query.where(Interview.id.in_(ids))
+            if stuck
+            else query.where((Interview.status != "in_progress") | Interview.id.in_(ids))
+        )
     if status:
         query = query.where(Interview.status == status)
     if candidate_id:
@@ -217,6 +237,67 @@ async def set_status(
 
 def is_terminal(interview: Interview) -> bool:
     return interview.status in TERMINAL_STATUSES
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def is_stuck(interview: Interview, now: datetime | None = None) -> bool:
+    """In progress long past its maximum duration (plus :data:`STUCK_GRACE`): no agent
+    is running it and its end never arrived."""
+    if interview.status != "in_progress":
+        return False
+    started = interview.started_at or interview.created_at
+    if started is None:
+        return False
+    try:
+        limit = int((interview.room_metadata or {}).get("maxDuration") or 1800)
+    except (TypeError, ValueError):
+        limit = 1800
+    now = now or utcnow()
+    return now - _aware(started) > timedelta(seconds=limit) + STUCK_GRACE
+
+
+async def reconcile_interviews(session: AsyncSession) -> tuple[list[Interview], list[Interview]]:
+    """Run when the API starts. An interview not ended although its full transcript is
+    stored (its end status was lost or is still on its way) is ended as the transcript
+    says; stuck interviews are logged. Returns (ended, stuck)."""
+    open_ = (
+        await session.scalars(
+            select(Interview).where(Interview.status.in_(("scheduled", "in_progress")))
+        )
+    ).all()
+    ended: list[Interview] = []
+    for interview in open_:
+        full = await session.scalar(
+            select(Transcript)
+            .where(Transcript.interview_id == interview.id, Transcript.kind == "full")
+            .limit(1)
+        )
+        if full is None:
+            continue
+        info = (full.document or {}).get("sessionInfo") or {}
+        reason = str(info.get("endReason") or "completed")[:200]
+        status = "error" if reason in ERROR_END_REASONS else "completed"
+        try:
+            changed = await set_status(session, interview, status, reason)
+        except InvalidTransition:
+            continue
+        if changed:
+            ended.append(interview)
+            logger.warning(
+                "interview ended from its stored transcript (its end status never arrived)",
+                extra={"interview_id": interview.id, "status": status, "end_reason": reason},
+            )
+    await session.commit()
+    stuck = [i for i in open_ if i not in ended and is_stuck(i)]
+    for interview in stuck:
+        logger.warning(
+            "interview stuck in progress: past its maximum duration with no end reported",
+            extra={"interview_id": interview.id, "started_at": str(interview.started_at)},
+        )
+    return ended, stuck
 
 
 # --- transcripts and results ---------------------------------------------------------------------
