@@ -24,6 +24,35 @@ logger = logging.getLogger(__name__)
 
 # End reasons that mean something went wrong rather than a finished interview.
 ERROR_REASONS = repo.ERROR_END_REASONS
+# The server stopped (or crashed) while the interview ran: its conversation state is gone.
+INTERRUPTED_REASONS = frozenset({"server_shutdown", "server_restarted"})
+INTERRUPTED_MESSAGE = (
+    "This interview was interrupted because the interview server restarted. "
+    "Your answers until then are saved. Please contact the recruiter to continue; "
+    "nothing you type here now would be recorded."
+)
+
+
+def ended_message(status: str, end_reason: str | None) -> str:
+    """What the candidate page shows for an interview that cannot be continued."""
+    if end_reason in INTERRUPTED_REASONS:
+        return INTERRUPTED_MESSAGE
+    return f"This interview has already ended ({status})."
+
+
+async def mark_interrupted(state: AppState, interview_id: str) -> str:
+    """An interview an earlier run of this server started and never ended (it crashed or
+    was killed): its session cannot be resumed, so it ends as interrupted (``error``,
+    ``server_restarted``) rather than starting again from the greeting."""
+    async with state.db.sessionmaker() as session:
+        interview = await repo.get_interview(session, interview_id)
+        if interview is not None and not repo.is_terminal(interview):
+            await services.change_status(state, session, interview, "error", "server_restarted")
+            logger.warning(
+                "interview interrupted by a server restart; the candidate is told",
+                extra={"interview_id": interview_id},
+            )
+    return INTERRUPTED_MESSAGE
 
 
 class InProcessPlatform:
