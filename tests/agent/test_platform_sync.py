@@ -176,16 +176,20 @@ async def test_an_end_while_the_api_is_down_is_stored_once_it_is_back(tmp_path):
             await ctx.primary_session.run(user_input=LONG_ANSWER)
             transport.down = True  # the API goes away just before the interview ends
             await runtime.handle_control(ControlMessage(type="end_interview", data={}))
-            await wait_until(lambda: len(list((tmp_path / "outbox").glob("*-result.json"))) == 1)
+            await wait_until(
+                lambda: len(list((tmp_path / "outbox" / "agent").glob("*-result.json"))) == 1
+            )
             got = (await client.get(f"/api/interviews/{iid}", headers=ADMIN)).json()
             assert got["status"] == "in_progress" and transport.refused > 0
-            queued = sorted(p.name.split("-")[-1] for p in (tmp_path / "outbox").glob("*.json"))
+            queued = sorted(
+                p.name.split("-")[-1] for p in (tmp_path / "outbox" / "agent").glob("*.json")
+            )
             assert queued == ["result.json", "status.json", "transcript.json"]
 
             await asyncio.sleep(1.0)
             transport.down = False  # back: the job's retries deliver everything
             for _ in range(300):
-                if not list((tmp_path / "outbox").glob("*.json")):
+                if not list((tmp_path / "outbox" / "agent").glob("*.json")):
                     break
                 await asyncio.sleep(0.1)
             got = (await client.get(f"/api/interviews/{iid}", headers=ADMIN)).json()

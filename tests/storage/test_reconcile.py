@@ -4,13 +4,21 @@ progress long past its maximum duration is flagged ``stuck`` (list filter) and l
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import timedelta
+from pathlib import Path
 
 from tests.api.support import ADMIN, api_client, m2m_headers, make_settings
 
 from voicehire.storage import repositories as repo
 from voicehire.storage.models import utcnow
+
+
+def _fixture(name: str) -> dict:
+    return json.loads(
+        (Path(__file__).resolve().parents[1] / "domain" / "fixtures" / name).read_text()
+    )
 
 
 async def _started_interview(client, agent) -> str:
@@ -73,3 +81,37 @@ async def test_an_interview_long_past_its_maximum_duration_is_flagged_stuck(tmp_
         pass
     stuck_logs = [r for r in caplog.records if "stuck in progress" in r.getMessage()]
     assert [r.interview_id for r in stuck_logs] == [stuck_id]
+
+
+async def test_an_ended_interview_whose_evaluation_never_came_is_scored_by_the_api(tmp_path):
+    """The process that ran it died between the end and the evaluation."""
+    from voicehire.api import reconcile
+
+    doc = _fixture("interview_full.json")
+    settings = make_settings(tmp_path)
+    async with api_client(settings) as client:
+        agent = await m2m_headers(client)
+        iid = await _started_interview(client, agent)
+        doc["sessionInfo"]["interviewId"] = iid
+        res = await client.post(
+            f"/api/agent/interviews/{iid}/transcripts",
+            json={"kind": "full", "name": "full.json", "document": doc},
+            headers=agent,
+        )
+        assert res.status_code == 201
+        await client.post(
+            f"/api/agent/interviews/{iid}/status",
+            json={"status": "completed", "end_reason": "completed"},
+            headers=agent,
+        )
+        state = client.app.state.vh
+        # a result may still be on its way just after the end
+        assert await reconcile.score_missing_results(state) == 0
+        async with state.db.sessionmaker() as session:
+            interview = await repo.get_interview(session, iid)
+            interview.ended_at = utcnow() - reconcile.GRACE - timedelta(seconds=1)
+            await session.commit()
+        assert await reconcile.score_missing_results(state) == 1
+        res = await client.get(f"/api/interviews/{iid}/result", headers=ADMIN)
+        assert res.status_code == 200 and res.json()["result"]["interview_id"] == iid
+        assert await reconcile.score_missing_results(state) == 0

@@ -94,7 +94,7 @@ async def run_job(
     parsed = job_config(ctx, settings)
     sync = None
     if platform is not None and parsed.config.interview_id:
-        sync = PlatformSync(platform, parsed.config.interview_id, Outbox(settings.outbox_dir))
+        sync = PlatformSync(platform, parsed.config.interview_id, agent_outbox(settings))
         try:
             api_metadata = await sync.fetch_metadata()
         except InterviewRefused as exc:
@@ -240,6 +240,11 @@ def run_worker(argv: list[str]) -> int:
     return 0
 
 
+def agent_outbox(settings: Settings) -> Outbox:
+    """The worker's outbox (``OUTBOX_DIR``/agent; `voicehire serve` uses ``/serve``)."""
+    return Outbox(settings.outbox_dir / "agent", max_delay=60.0)
+
+
 def start_outbox_thread(settings: Settings) -> threading.Thread | None:
     """Deliver the outbox (``OUTBOX_DIR``) for as long as the worker runs: the ends of
     interviews whose jobs are gone (the API was down, the job was killed) are retried
@@ -253,7 +258,7 @@ def start_outbox_thread(settings: Settings) -> threading.Thread | None:
     client = platform
 
     async def drain_forever() -> None:
-        await Outbox(settings.outbox_dir, max_delay=60.0).run(platform_deliverer(client))
+        await agent_outbox(settings).run(platform_deliverer(client))
 
     thread = threading.Thread(
         target=lambda: asyncio.run(drain_forever()), name="voicehire-outbox", daemon=True

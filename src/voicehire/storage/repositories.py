@@ -259,6 +259,26 @@ def is_stuck(interview: Interview, now: datetime | None = None) -> bool:
     return now - _aware(started) > timedelta(seconds=limit) + STUCK_GRACE
 
 
+async def ended_without_result(
+    session: AsyncSession, *, ended_before: datetime
+) -> list[tuple[str, dict[str, Any]]]:
+    """Interviews (mode ``ai_interview``) that ended before ``ended_before`` with a full
+    transcript but no result: (interview id, the full transcript document)."""
+    rows = await session.execute(
+        select(Interview.id, Transcript.document)
+        .join(Transcript, Transcript.interview_id == Interview.id)
+        .outerjoin(Result, Result.interview_id == Interview.id)
+        .where(
+            Interview.mode == "ai_interview",
+            Interview.status.in_(tuple(TERMINAL_STATUSES)),
+            Interview.ended_at < ended_before,
+            Transcript.kind == "full",
+            Result.interview_id.is_(None),
+        )
+    )
+    return [(str(iid), dict(doc or {})) for iid, doc in rows.all()]
+
+
 async def reconcile_interviews(session: AsyncSession) -> tuple[list[Interview], list[Interview]]:
     """Run when the API starts. An interview not ended although its full transcript is
     stored (its end status was lost or is still on its way) is ended as the transcript
