@@ -54,7 +54,11 @@ async def test_migrations_create_schema_matching_models_and_rerun_cleanly(db):
             return compare_metadata(MigrationContext.configure(sync_conn), Base.metadata)
 
         differences = await conn.run_sync(diff)
-    assert version == "0002"
+    from alembic.script import ScriptDirectory
+
+    from voicehire.storage.db import alembic_config
+
+    assert version == ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert differences == []
 
 

@@ -7,6 +7,7 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 
+from voicehire.api.webhooks_out import WebhookDispatcher
 from voicehire.livekit_gateway import LiveKitGateway
 from voicehire.settings import Settings
 from voicehire.storage.cache import SessionCache, create_cache
@@ -22,6 +23,7 @@ class AppState:
     cache: SessionCache
     gateway: LiveKitGateway | None
     jwt_secret: str
+    webhooks: WebhookDispatcher
     jwt_secret_generated: bool = False
     started: bool = False
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -34,12 +36,14 @@ class AppState:
             # Per-process key: tokens die with the process; agents simply fetch a new one.
             secret = secrets.token_urlsafe(32)
             generated = True
+        db = Database(settings.database_url)
         return cls(
             settings=settings,
-            db=Database(settings.database_url),
+            db=db,
             cache=create_cache(settings.redis_url),
             gateway=LiveKitGateway.from_settings(settings),
             jwt_secret=secret,
+            webhooks=WebhookDispatcher(db, settings),
             jwt_secret_generated=generated,
         )
 
@@ -51,6 +55,7 @@ class AppState:
             if self.started:
                 return
             await self.db.migrate()
+            self.webhooks.start()
             if self.jwt_secret_generated:
                 logger.warning(
                     "VH_JWT_SECRET is not set: M2M tokens are signed with a per-process key "
@@ -60,6 +65,7 @@ class AppState:
             self.started = True
 
     async def stop(self) -> None:
+        await self.webhooks.stop()
         if self.gateway is not None:
             await self.gateway.aclose()
         await self.cache.aclose()
