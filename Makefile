@@ -47,6 +47,8 @@ livekit: ## Build the pinned livekit-server (Go) into .cache/, once
 	fi
 
 deploy-tools: ## Build/install what deploy-check needs into .cache/deploy-tools (once)
+	@command -v go >/dev/null 2>&1 || { echo "deploy-tools: Go 1.26+ is needed to build helm and kubeconform (https://go.dev/dl/)"; exit 1; }
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
 	@mkdir -p $(DEPLOY_TOOLS)
 	@if ! command -v docker-compose >/dev/null 2>&1 && ! docker compose version >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
