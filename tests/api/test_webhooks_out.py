@@ -418,3 +418,38 @@ def test_webhook_urls_need_a_signing_key():
         load_settings(webhook_urls="https://ats.example.test/hooks", webhook_secret=None)
     with pytest.raises(SettingsError, match="http"):
         load_settings(webhook_urls="ats.example.test", webhook_secret="k" * 20)
+
+
+async def test_two_api_processes_on_one_outbox_send_each_event_once(tmp_path, database_url):
+    """Both dispatchers race for the same due rows; the lease lets only one send each."""
+    receiver = Receiver(SECRET)  # down while the events are written
+    settings = make_settings(
+        tmp_path,
+        database_url=database_url,
+        webhook_urls=receiver.url,
+        webhook_secret=SECRET,
+        webhook_max_attempts=50,
+        **FAST,
+    )
+    async with api_client(settings) as first, api_client(settings) as second:
+        agent = await m2m_headers(first)
+        cand, _ = await _create_interview(first)
+        for n in range(12):
+            res = await first.patch(
+                f"/api/agent/candidates/{cand['id']}/fields",
+                json={"fields": {"n": n}},
+                headers=agent,
+            )
+            assert res.status_code == 200
+        await receiver.start()
+        try:
+
+            async def delivered():
+                return (await _deliveries(second, status="delivered"))["total"] == 12
+
+            await until(delivered, "all twelve deliveries")
+            await asyncio.sleep(0.3)
+        finally:
+            await receiver.stop()
+    ids = [e["id"] for e in receiver.events]
+    assert len(ids) == 12 and len(set(ids)) == 12
