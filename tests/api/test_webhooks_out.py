@@ -453,3 +453,37 @@ async def test_two_api_processes_on_one_outbox_send_each_event_once(tmp_path, da
             await receiver.stop()
     ids = [e["id"] for e in receiver.events]
     assert len(ids) == 12 and len(set(ids)) == 12
+
+
+async def test_browser_sessions_send_the_same_events(tmp_path, receiver):
+    """The local (browser) transport stores fields and evaluations in-process; it goes
+    through the same outbox as the agent's API calls."""
+    from types import SimpleNamespace
+
+    from voicehire.web.results import InProcessPlatform, produce_and_store
+
+    settings = make_settings(tmp_path, webhook_urls=receiver.url, webhook_secret=SECRET, **FAST)
+    async with api_client(settings) as client:
+        state = client.app.state.vh
+        cand, iv = await _create_interview(client, missing_required=["city"])
+        await InProcessPlatform(state).update_candidate_fields(cand["id"], {"city": "Lima"})
+
+        class Runtime:  # the mode's result, as an interview runtime produces it
+            async def produce_result(self, outcome, settings):
+                return _evaluation(iv["id"])
+
+        live = SimpleNamespace(
+            interview_id=iv["id"],
+            run=SimpleNamespace(runtime=Runtime()),
+            report_ready=False,
+            _log=dict,
+        )
+        await produce_and_store(state, live, outcome=None)
+
+        async def two():
+            return len(receiver.events) == 2
+
+        await until(two, "the two events")
+    assert receiver.types() == ["candidate.updated", "interview.evaluated"]
+    assert receiver.events[0]["data"]["candidate"]["extracted_data"] == {"city": "Lima"}
+    assert receiver.events[1]["data"]["interview"]["id"] == iv["id"]

@@ -8,7 +8,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from voicehire.api import services
+from voicehire.api import services, webhooks_out
 from voicehire.api.state import AppState
 from voicehire.domain.outcome import SessionOutcome
 from voicehire.storage import repositories as repo
@@ -45,6 +45,12 @@ class InProcessPlatform:
         async with self.state.db.sessionmaker() as session:
             candidate = await services.load_candidate(session, candidate_id)
             repo.merge_candidate_fields(candidate, fields)
+            await services.emit(
+                self.state,
+                session,
+                webhooks_out.CANDIDATE_UPDATED,
+                {"candidate": services.candidate_data(candidate), "updatedFields": sorted(fields)},
+            )
             await session.commit()
             active, _ = await repo.list_interviews(
                 session, candidate_id=candidate_id, active_only=True, limit=100
@@ -118,6 +124,14 @@ async def produce_and_store(state: AppState, live: LiveSession, outcome: Session
         return
     async with state.db.sessionmaker() as session:
         await repo.put_result(session, live.interview_id, result)
+        interview = await repo.get_interview(session, live.interview_id)
+        if interview is not None and interview.mode == "ai_interview":
+            await services.emit(
+                state,
+                session,
+                webhooks_out.INTERVIEW_EVALUATED,
+                {"interview": services.interview_data(interview), "evaluation": result},
+            )
         await session.commit()
     live.report_ready = True
     logger.info("web session result stored", extra=live._log())
