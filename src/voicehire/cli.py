@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "voicehire.agent.commands",
     "voicehire.server",
     "voicehire.api.commands",
+    "voicehire.storage.commands",
     "voicehire.evaluation.commands",
     "voicehire.devstack",
 )

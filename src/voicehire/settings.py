@@ -164,6 +164,23 @@ class Settings(BaseSettings):
         5_000_000, ge=1024, description="Larger request bodies are refused with 413"
     )
 
+    # --- Outgoing webhooks (signed; delivered from a durable outbox) -----------------------------
+    webhook_urls: str = Field(
+        "", description="Endpoints receiving every event, comma-separated (more via the API)"
+    )
+    webhook_secret: str | None = Field(
+        None, description="HMAC-SHA256 key signing deliveries to WEBHOOK_URLS"
+    )
+    webhook_max_attempts: int = Field(10, ge=1, le=50, description="Attempts per delivery")
+    webhook_retry_base: float = Field(
+        5.0, gt=0, le=3600, description="Seconds before the first retry; doubles each time"
+    )
+    webhook_retry_max: float = Field(3600.0, gt=0, description="Longest wait between attempts")
+    webhook_timeout: float = Field(10.0, gt=0, le=120, description="Seconds per attempt")
+    webhook_poll_interval: float = Field(
+        2.0, gt=0, le=300, description="How often the dispatcher looks for due deliveries"
+    )
+
     # --- Logging ---------------------------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "console"
@@ -192,6 +209,21 @@ class Settings(BaseSettings):
         if any(m2m) and not all(m2m):
             raise ValueError("VH_M2M_CLIENT_ID and VH_M2M_CLIENT_SECRET must be set together")
         return self
+
+    @model_validator(mode="after")
+    def _webhooks_signed(self) -> Settings:
+        if self.webhook_url_list and not self.webhook_secret:
+            raise ValueError(
+                "WEBHOOK_URLS needs WEBHOOK_SECRET (the key deliveries are signed with)"
+            )
+        for url in self.webhook_url_list:
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"WEBHOOK_URLS: {url!r} must start with http:// or https://")
+        return self
+
+    @property
+    def webhook_url_list(self) -> list[str]:
+        return [u.strip() for u in self.webhook_urls.split(",") if u.strip()]
 
     @property
     def secrets(self) -> list[str]:

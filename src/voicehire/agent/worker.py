@@ -206,7 +206,8 @@ def prewarm(proc: JobProcess) -> None:
 
 def build_server(settings: Settings) -> AgentServer:
     """The worker: explicit dispatch by AGENT_NAME, the VAD prewarmed per process."""
-    kwargs: dict[str, Any] = {}
+    # SIGTERM (a deploy, a scale-down) drains: no new jobs, running interviews finish.
+    kwargs: dict[str, Any] = {"drain_timeout": settings.max_interview_duration + 60}
     if settings.livekit_configured:
         kwargs.update(
             ws_url=settings.livekit_url,

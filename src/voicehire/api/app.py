@@ -22,6 +22,7 @@ from voicehire.api.routes import (
     jobs,
     live,
     oauth,
+    outgoing_webhooks,
     privacy,
     system,
     voice,
@@ -226,6 +227,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit,
         privacy,
         accommodations,
+        outgoing_webhooks,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.vh_max_body_bytes)

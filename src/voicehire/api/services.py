@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from voicehire.api import webhooks_out
 from voicehire.api.errors import ApiError, not_found
-from voicehire.api.schemas import JoinInfo
+from voicehire.api.schemas import CandidateOut, InterviewOut, JoinInfo
 from voicehire.api.state import AppState
 from voicehire.domain.config import SessionConfig
 from voicehire.domain.plan import plan_for_session
@@ -277,11 +278,19 @@ async def change_status(
     status: str,
     end_reason: str | None = None,
 ) -> bool:
+    end_reason_only = status == interview.status
     try:
         changed = await repo.set_status(session, interview, status, end_reason)
     except repo.InvalidTransition as exc:
         raise ApiError(409, str(exc), code="invalid_transition") from None
     if changed:
+        if status == "completed" and not end_reason_only:
+            await emit(
+                state,
+                session,
+                webhooks_out.INTERVIEW_COMPLETED,
+                {"interview": interview_data(interview)},
+            )
         await session.commit()
         logger.info(
             "interview status changed",
@@ -327,3 +336,22 @@ async def interview_config(session: AsyncSession, interview: Interview) -> dict[
     )
     job = await repo.get_job(session, interview.job_id) if interview.job_id else None
     return {"candidate": candidate, "job": job}
+
+
+# --- outgoing webhooks -------------------------------------------------------------------
+
+
+def interview_data(interview: Interview) -> dict[str, Any]:
+    return InterviewOut.of(interview).model_dump(mode="json")
+
+
+def candidate_data(candidate: Candidate) -> dict[str, Any]:
+    return CandidateOut.of(candidate).model_dump(mode="json")
+
+
+async def emit(
+    state: AppState, session: AsyncSession, event_type: str, data: dict[str, Any]
+) -> None:
+    """Write ``event_type`` to the webhook outbox in ``session``'s transaction; it is sent
+    once the caller commits."""
+    await state.webhooks.emit(session, event_type, data)

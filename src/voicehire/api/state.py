@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from voicehire.api.ratelimit import RateLimiter
+from voicehire.api.webhooks_out import WebhookDispatcher
 from voicehire.livekit_gateway import LiveKitGateway
 from voicehire.settings import Settings
 from voicehire.storage.cache import SessionCache, create_cache
@@ -24,6 +25,7 @@ class AppState:
     cache: SessionCache
     gateway: LiveKitGateway | None
     jwt_secret: str
+    webhooks: WebhookDispatcher
     jwt_secret_generated: bool = False
     started: bool = False
     # Transports running sessions in this process (the web app's local WebSocket) register
@@ -41,12 +43,14 @@ class AppState:
             # Per-process key: tokens die with the process; agents simply fetch a new one.
             secret = secrets.token_urlsafe(32)
             generated = True
+        db = Database(settings.database_url)
         return cls(
             settings=settings,
-            db=Database(settings.database_url),
+            db=db,
             cache=create_cache(settings.redis_url),
             gateway=LiveKitGateway.from_settings(settings),
             jwt_secret=secret,
+            webhooks=WebhookDispatcher(db, settings),
             jwt_secret_generated=generated,
             token_limiter=RateLimiter(settings.vh_token_rate_limit, settings.vh_token_rate_window),
         )
@@ -60,6 +64,7 @@ class AppState:
                 return
             await self.db.migrate()
             await self._reconcile()
+            self.webhooks.start()
             if self.jwt_secret_generated:
                 logger.warning(
                     "VH_JWT_SECRET is not set: M2M tokens are signed with a per-process key "
@@ -80,6 +85,7 @@ class AppState:
             logger.warning("interviews not reconciled at start", extra={"error": str(exc)})
 
     async def stop(self) -> None:
+        await self.webhooks.stop()
         if self.gateway is not None:
             await self.gateway.aclose()
         await self.cache.aclose()

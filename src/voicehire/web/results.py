@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from voicehire.api import services
+from voicehire.api import services, webhooks_out
 from voicehire.api.errors import ApiError
 from voicehire.api.state import AppState
 from voicehire.domain.outcome import SessionOutcome
@@ -80,6 +80,12 @@ class InProcessPlatform:
         async with self.state.db.sessionmaker() as session:
             candidate = await services.load_candidate(session, candidate_id)
             await repo.merge_candidate_fields(session, candidate, fields)
+            await services.emit(
+                self.state,
+                session,
+                webhooks_out.CANDIDATE_UPDATED,
+                {"candidate": services.candidate_data(candidate), "updatedFields": sorted(fields)},
+            )
             await session.commit()
             active, _ = await repo.list_interviews(
                 session, candidate_id=candidate_id, active_only=True, limit=100
@@ -145,6 +151,16 @@ def in_process_deliverer(state: AppState) -> Deliver:
                         raise PermanentFailure(exc.message) from exc
             elif entry.kind == "result":
                 await repo.put_result(session, entry.interview_id, p["result"])
+                if interview.mode == "ai_interview":
+                    await services.emit(
+                        state,
+                        session,
+                        webhooks_out.INTERVIEW_EVALUATED,
+                        {
+                            "interview": services.interview_data(interview),
+                            "evaluation": p["result"],
+                        },
+                    )
                 await session.commit()
 
     return deliver

@@ -23,7 +23,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel, Field
 
 from voicehire.agent.modes import mode_names
-from voicehire.api import auth, services
+from voicehire.api import auth, services, webhooks_out
 from voicehire.api.deps import AdminDep, SessionDep, StateDep
 from voicehire.api.errors import ApiError
 from voicehire.api.schemas import ID_PATTERN, ROOM_PATTERN
@@ -160,12 +160,12 @@ class OverrideIn(BaseModel):
 
 @router.post("/api/web/interviews/{interview_id}/override")
 async def set_override(
-    interview_id: InterviewId, body: OverrideIn, session: SessionDep, _: AdminDep
+    interview_id: InterviewId, body: OverrideIn, state: StateDep, session: SessionDep, _: AdminDep
 ) -> dict[str, Any]:
     """A person's recommendation, stored next to (never replacing) the machine's."""
     from voicehire.evaluation.models import EvaluationResult
 
-    await services.load_interview(session, interview_id)
+    interview = await services.load_interview(session, interview_id)
     row = await repo.get_result(session, interview_id)
     if row is None:
         raise ApiError(409, f"interview {interview_id!r} has no evaluation yet to override")
@@ -178,6 +178,16 @@ async def set_override(
     updated = result.with_override(body.recommendation, body.note.strip(), by=body.by.strip())
     doc = updated.model_dump(mode="json")
     await repo.put_result(session, interview_id, doc)
+    await services.emit(
+        state,
+        session,
+        webhooks_out.INTERVIEW_OVERRIDDEN,
+        {
+            "interview": services.interview_data(interview),
+            "override": doc.get("override"),
+            "machineRecommendation": (doc.get("summary") or {}).get("recommendation"),
+        },
+    )
     await session.commit()
     return {"interview_id": interview_id, "result": doc}
 
