@@ -103,6 +103,30 @@ class Settings(BaseSettings):
     transcript_write_attempts: int = Field(3, ge=1, le=20)
     transcript_retry_delay: float = Field(2.0, ge=0)
 
+    # --- Notices on the candidate page ---------------------------------------------------------
+    ai_notice_text: str | None = Field(
+        None,
+        description="Replaces the built-in notice that an AI conducts and scores the interview",
+    )
+    candidate_notice_text: str | None = Field(
+        None, description="The organisation's own notice (privacy, data use) on the consent page"
+    )
+    accommodation_contact: str | None = Field(
+        None, description="Where candidates can also ask for an accommodation (e.g. an email)"
+    )
+
+    # --- Retention (this deployment's policy; unset: kept until deleted) ----------------------
+    retention_transcript_days: int | None = Field(
+        None, ge=1, description="Days transcripts are kept after an interview ends"
+    )
+    retention_report_days: int | None = Field(
+        None, ge=1, description="Days evaluation results and reports are kept"
+    )
+    retention_recording_days: int | None = Field(None, ge=1, description="Days recordings are kept")
+    retention_purge_interval: float = Field(
+        3600.0, gt=0, description="Seconds between retention purges while the API runs"
+    )
+
     # --- Evaluation ------------------------------------------------------------------------------
     report_dir: Path = Field(Path("reports"), description="Where interview reports are written")
     eval_llm_timeout: float = Field(30.0, gt=0, description="Seconds per LLM-judge request")

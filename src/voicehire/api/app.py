@@ -10,14 +10,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from voicehire import __version__
 from voicehire.api.errors import error_body, install_error_handlers
+from voicehire.api.retention import RetentionTask
 from voicehire.api.routes import (
+    accommodations,
     agent,
     agents,
+    audit,
     candidates,
     interviews,
     jobs,
     live,
     oauth,
+    privacy,
     system,
     voice,
     webhooks,
@@ -180,13 +184,16 @@ class BodyLimitMiddleware:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     state = AppState.from_settings(settings)
+    retention = RetentionTask(settings, state.db)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         await state.start()
+        retention.start()
         try:
             yield
         finally:
+            await retention.stop()
             await state.stop()
 
     app = FastAPI(
@@ -201,6 +208,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.vh = state
+    app.state.retention = retention
     install_error_handlers(app)
     for module in (
         system,
@@ -213,6 +221,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         live,
         agents,
         webhooks,
+        audit,
+        privacy,
+        accommodations,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.vh_max_body_bytes)

@@ -16,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from voicehire.domain.outcome import OUTCOME_LABELS, Outcome, interview_outcome
 from voicehire.domain.plan import BUILTIN_PLANS, Question
 
 Mode = Literal["ai_interview", "gap_filling", "briefing"]
@@ -203,7 +204,40 @@ InterviewType = Annotated[
 ]
 
 
-class JobCreate(Body):
+class SalaryRange(Body):
+    """A pay band the interviewer may tell a candidate who asks."""
+
+    min: float = Field(ge=0, allow_inf_nan=False)
+    max: float = Field(ge=0, allow_inf_nan=False)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(
+        description="ISO 4217 code, e.g. EUR"
+    )
+    period: Literal["year", "month", "hour"] = "year"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SalaryRange:
+        if self.max < self.min:
+            raise ValueError("max must not be below min")
+        return self
+
+
+RemotePolicy = Literal["remote", "hybrid", "on-site"]
+
+
+class JobFacts(Body):
+    """What a candidate may ask about the role: answered from here, or deferred to the
+    hiring team (and listed in the report) when a fact is not recorded."""
+
+    location: ShortText | None = Field(None, description="Where the role is based")
+    remote_policy: RemotePolicy | None = None
+    salary_range: SalaryRange | None = None
+    team: ShortText | None = Field(None, description="The team or department")
+    process: Annotated[str, StringConstraints(max_length=1000), AfterValidator(_no_nul)] | None = (
+        Field(None, description="The hiring process after this interview, in a sentence or two")
+    )
+
+
+class JobCreate(JobFacts):
     title: Name
     level: ShortText | None = None
     description: Text | None = None
@@ -215,6 +249,23 @@ class JobCreate(Body):
         max_length=20,
         description="The recruiter's own questions, each with a rubric (plan question format)",
     )
+
+
+class JobUpdate(JobFacts):
+    """Change a job's description and facts; fields left out stay as they are, a null
+    clears a fact."""
+
+    title: Name | None = None
+    level: ShortText | None = None
+    description: Text | None = None
+    required_skills: list[Name] | None = Field(None, max_length=100)
+
+    @field_validator("title")
+    @classmethod
+    def _title_kept(cls, v: str | None) -> str:
+        if v is None:
+            raise ValueError("a job needs a title; leave the field out to keep it")
+        return v
 
 
 class JobQuestionsUpdate(Body):
@@ -231,6 +282,11 @@ class JobOut(BaseModel):
     interview_type: str
     custom_questions: list[dict[str, Any]]
     generated_questions: list[dict[str, Any]]
+    location: str | None
+    remote_policy: str | None
+    salary_range: dict[str, Any] | None
+    team: str | None
+    process: str | None
     created_at: str | None
 
     @classmethod
@@ -245,6 +301,11 @@ class JobOut(BaseModel):
             interview_type=j.interview_type,
             custom_questions=list(j.custom_questions or []),
             generated_questions=list(j.generated_questions or []),
+            location=j.location,
+            remote_policy=j.remote_policy,
+            salary_range=j.salary_range,
+            team=j.team,
+            process=j.process,
             created_at=iso(j.created_at),
         )
 
@@ -279,6 +340,35 @@ class JoinInfo(BaseModel):
     join_url: str
 
 
+class InterviewVerdict(BaseModel):
+    """The evaluation's headline, for deciding from the list."""
+
+    overall_score: float | None = Field(description="0–10; null when nothing could be scored")
+    recommendation: str | None = Field(
+        description="The machine's: hire, maybe, no_hire or needs_review (not confident)"
+    )
+    needs_human_review: bool
+    confidence: float | None
+    override: str | None = Field(description="The human decision, when one was recorded")
+    decision: str | None = Field(description="The human decision if any, else the machine's")
+    flags: list[str]
+
+    @classmethod
+    def of(cls, result: dict[str, Any]) -> InterviewVerdict:
+        summary = result.get("summary") or {}
+        override = (result.get("override") or {}).get("recommendation")
+        machine = summary.get("recommendation")
+        return cls(
+            overall_score=summary.get("overall_score"),
+            recommendation=machine,
+            needs_human_review=bool(summary.get("needs_human_review")),
+            confidence=summary.get("confidence"),
+            override=override,
+            decision=override or machine,
+            flags=[str(f) for f in result.get("flags") or []],
+        )
+
+
 class InterviewOut(BaseModel):
     id: str
     candidate_id: str | None
@@ -289,6 +379,12 @@ class InterviewOut(BaseModel):
     room_name: str
     status: str
     end_reason: str | None
+    outcome: Outcome | None = Field(
+        description="What happened (completed, ended_early, by_request, unresponsive, "
+        "abandoned, no_show, cancelled); null while scheduled or running"
+    )
+    outcome_label: str | None = Field(description="The outcome in words, for people")
+    verdict: InterviewVerdict | None = Field(description="The evaluation's headline, once scored")
     metadata: dict[str, Any]
     dispatch_id: str | None
     agent_joined_at: str | None
@@ -298,7 +394,14 @@ class InterviewOut(BaseModel):
     updated_at: str | None
 
     @classmethod
-    def of(cls, i: Any) -> InterviewOut:
+    def of(cls, i: Any, result: dict[str, Any] | None = None) -> InterviewOut:
+        summary = (result or {}).get("summary") or {}
+        outcome = interview_outcome(
+            i.status,
+            i.end_reason,
+            asked=int(summary.get("questions_asked") or 0),
+            answered=int(summary.get("questions_answered") or 0),
+        )
         return cls(
             id=i.id,
             candidate_id=i.candidate_id,
@@ -309,6 +412,9 @@ class InterviewOut(BaseModel):
             room_name=i.room_name,
             status=i.status,
             end_reason=i.end_reason,
+            outcome=outcome,
+            outcome_label=OUTCOME_LABELS[outcome] if outcome else None,
+            verdict=InterviewVerdict.of(result) if result and "summary" in result else None,
             metadata=i.room_metadata or {},
             dispatch_id=i.dispatch_id,
             agent_joined_at=iso(i.agent_joined_at),

@@ -94,6 +94,11 @@ def build_metadata(
                 "description": job.description or "",
                 "custom_questions": list(job.custom_questions or []),
                 "generated_questions": list(job.generated_questions or []),
+                "location": job.location,
+                "remote_policy": job.remote_policy,
+                "salary_range": job.salary_range,
+                "team": job.team,
+                "process": job.process,
             },
         )
     if mode == "gap_filling" and candidate is not None:
