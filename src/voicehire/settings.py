@@ -102,6 +102,10 @@ class Settings(BaseSettings):
     transcript_bucket: str | None = None
     transcript_write_attempts: int = Field(3, ge=1, le=20)
     transcript_retry_delay: float = Field(2.0, ge=0)
+    outbox_dir: Path = Field(
+        Path("outbox"),
+        description="Where the end of a session (status, transcript, result) waits until stored",
+    )
 
     # --- Notices on the candidate page ---------------------------------------------------------
     ai_notice_text: str | None = Field(

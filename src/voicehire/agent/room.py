@@ -98,5 +98,7 @@ def job_transcript_writer(
     local = LocalTranscriptStore(settings.transcript_dir)
     if sync is None or platform is None:
         return TranscriptWriter.from_settings(settings, local)
-    mirrored = MirroredTranscriptStore(local, PlatformTranscriptStore(platform, sync.interview_id))
+    mirrored = MirroredTranscriptStore(
+        local, PlatformTranscriptStore(platform, sync.interview_id, sync.outbox)
+    )
     return TranscriptWriter.from_settings(settings, mirrored)

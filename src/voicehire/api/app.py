@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from voicehire import __version__
+from voicehire.api import reconcile
 from voicehire.api.errors import error_body, install_error_handlers
 from voicehire.api.retention import RetentionTask
 from voicehire.api.routes import (
@@ -191,7 +192,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await state.start()
         retention.start()
         try:
-            yield
+            async with reconcile.running(state):
+                yield
         finally:
             await retention.stop()
             await state.stop()

@@ -13,10 +13,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from voicehire.storage.db import DatabaseFileGone
+from voicehire.storage.db import DatabaseFileGone, DatabaseUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +127,19 @@ def install_error_handlers(app: FastAPI) -> None:
             "is written until it is restored and the server restarted",
             "database_unavailable",
         )
+
+    @app.exception_handler(DatabaseUnavailable)
+    async def _unreachable(_request: Request, exc: DatabaseUnavailable):
+        logger.error("database unreachable", extra={"error": str(exc)})
+        return error_response(503, "the database is unavailable; retry shortly")
+
+    @app.exception_handler(DBAPIError)
+    async def _dbapi(request: Request, exc: DBAPIError):
+        # a connection the server dropped mid-request (PostgreSQL restarting)
+        if exc.connection_invalidated:
+            logger.error("database connection lost", extra={"error": str(exc.orig)})
+            return error_response(503, "the database is unavailable; retry shortly")
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):

@@ -18,6 +18,7 @@ from pydantic import (
 
 from voicehire.domain.outcome import OUTCOME_LABELS, Outcome, interview_outcome
 from voicehire.domain.plan import BUILTIN_PLANS, Question
+from voicehire.storage.repositories import is_stuck
 
 Mode = Literal["ai_interview", "gap_filling", "briefing"]
 Status = Literal["scheduled", "in_progress", "completed", "cancelled", "error"]
@@ -392,6 +393,9 @@ class InterviewOut(BaseModel):
     started_at: str | None
     ended_at: str | None
     updated_at: str | None
+    stuck: bool = Field(
+        False, description="In progress long past its maximum duration with no end reported"
+    )
 
     @classmethod
     def of(cls, i: Any, result: dict[str, Any] | None = None) -> InterviewOut:
@@ -422,6 +426,7 @@ class InterviewOut(BaseModel):
             started_at=iso(i.started_at),
             ended_at=iso(i.ended_at),
             updated_at=iso(i.updated_at),
+            stuck=is_stuck(i),
         )
 
 

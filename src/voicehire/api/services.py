@@ -185,7 +185,7 @@ async def start_session(
             if dispatch:
                 interview.dispatch_id = await gateway.dispatch_agent(room_name, metadata)
         except LiveKitGatewayError as exc:
-            repo.set_status(interview, "error", "livekit_error")
+            await repo.set_status(session, interview, "error", "livekit_error")
             await session.commit()
             raise ApiError(
                 502,
@@ -278,7 +278,7 @@ async def change_status(
     end_reason: str | None = None,
 ) -> bool:
     try:
-        changed = repo.set_status(interview, status, end_reason)
+        changed = await repo.set_status(session, interview, status, end_reason)
     except repo.InvalidTransition as exc:
         raise ApiError(409, str(exc), code="invalid_transition") from None
     if changed:

@@ -59,6 +59,7 @@ class AppState:
             if self.started:
                 return
             await self.db.migrate()
+            await self._reconcile()
             if self.jwt_secret_generated:
                 logger.warning(
                     "VH_JWT_SECRET is not set: M2M tokens are signed with a per-process key "
@@ -66,6 +67,17 @@ class AppState:
                     "more than one API process"
                 )
             self.started = True
+
+    async def _reconcile(self) -> None:
+        """End interviews whose end arrived only partly; log stuck ones. A database
+        fault here never stops the API from starting."""
+        from voicehire.storage import repositories as repo
+
+        try:
+            async with self.db.sessionmaker() as session:
+                await repo.reconcile_interviews(session)
+        except Exception as exc:
+            logger.warning("interviews not reconciled at start", extra={"error": str(exc)})
 
     async def stop(self) -> None:
         if self.gateway is not None:

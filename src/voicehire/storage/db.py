@@ -33,8 +33,19 @@ class DatabaseFileGone(RuntimeError):
     """The SQLite file was deleted or replaced while the server held it open."""
 
 
+# How long opening a PostgreSQL connection may take before the request gets a 503: a
+# stopped server refuses at once, an unreachable one would otherwise hold the request
+# for asyncpg's 60 s default.
+CONNECT_TIMEOUT_SECONDS = 2.0
+
+
 class DatabaseError(RuntimeError):
     """The database URL is unusable or the database cannot be migrated."""
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database server cannot be reached (stopped, restarting, unreachable); the API
+    answers 503 and callers retry."""
 
 
 def normalize_url(url: str) -> str:
@@ -88,13 +99,27 @@ class Database:
             kwargs.update(pool_size=1, max_overflow=0, pool_timeout=60)
         else:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+            kwargs["connect_args"] = {"timeout": CONNECT_TIMEOUT_SECONDS}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.dialect == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        else:
+            event.listen(self.engine.sync_engine, "do_connect", self._connect)
         if self.sqlite_path is not None:
             event.listen(self.engine.sync_engine, "connect", self._remember_file)
             event.listen(self.engine.sync_engine, "before_cursor_execute", self._check_file)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    def _connect(self, dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        """Open a DBAPI connection; a refused, reset or timed-out connect (which asyncpg
+        raises as ``OSError``/``TimeoutError``, outside SQLAlchemy's error types) becomes
+        :class:`DatabaseUnavailable`."""
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except (OSError, TimeoutError) as exc:
+            raise DatabaseUnavailable(
+                f"the database at {self.safe_url} cannot be reached: {exc or type(exc).__name__}"
+            ) from exc
 
     async def migrate(self) -> None:
         """Apply every Alembic migration not yet applied (``upgrade head``)."""

@@ -8,6 +8,7 @@ this process over a WebSocket (:mod:`voicehire.web.local`).
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 
@@ -36,9 +37,12 @@ def mount(app: Any) -> None:
     @asynccontextmanager
     async def lifespan(a: Any):
         async with inner(a) as value:
+            # sessions' ends left in the outbox (the database was down) are stored now
+            outbox = asyncio.create_task(results.deliver_outbox(state))
             try:
                 yield value
             finally:
+                outbox.cancel()
                 await manager.aclose()
 
     app.router.lifespan_context = lifespan

@@ -212,7 +212,7 @@ def _same_origin(ws: WebSocket) -> bool:
 
 @router.websocket("/api/web/live/{room}")
 async def live_socket(ws: WebSocket, room: str) -> None:
-    from voicehire.web.results import mark_started
+    from voicehire.web.results import ended_message, mark_interrupted, mark_started
 
     manager = manager_of(ws.app)
     state = ws.app.state.vh
@@ -231,13 +231,8 @@ async def live_socket(ws: WebSocket, room: str) -> None:
     await ws.accept()
     live = manager.sessions.get(room)
     if live is None and repo.is_terminal(interview):
-        await ws.send_json(
-            {
-                "type": "error",
-                "code": "ended",
-                "message": f"This interview has already ended ({interview.status}).",
-            }
-        )
+        message = ended_message(interview.status, interview.end_reason)
+        await ws.send_json({"type": "error", "code": "ended", "message": message})
         await ws.close()
         return
     if state.gateway is not None:
@@ -248,6 +243,13 @@ async def live_socket(ws: WebSocket, room: str) -> None:
                 "message": "This server runs interviews through LiveKit.",
             }
         )
+        await ws.close()
+        return
+    if live is None and interview.status == "in_progress":
+        # started by an earlier run of this server, whose session is gone: the page is
+        # told so, and nothing starts again from the greeting under the old question
+        message = await mark_interrupted(state, interview.id)
+        await ws.send_json({"type": "error", "code": "ended", "message": message})
         await ws.close()
         return
     live = manager.get_or_create(room, interview.id)

@@ -1253,6 +1253,12 @@ export interface components {
             started_at: string | null;
             /** Status */
             status: string;
+            /**
+             * Stuck
+             * @description In progress long past its maximum duration with no end reported
+             * @default false
+             */
+            stuck?: boolean;
             /** Updated At */
             updated_at: string | null;
             /** @description The evaluation's headline, once scored */
@@ -3588,6 +3594,8 @@ export interface operations {
                 /** @description Items to skip */
                 offset?: number;
                 status?: ("scheduled" | "in_progress" | "completed" | "cancelled" | "error") | null;
+                /** @description Only interviews stuck in progress (true) or only the others */
+                stuck?: boolean | null;
             };
             header?: never;
             path?: never;
