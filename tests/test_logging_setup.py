@@ -110,8 +110,14 @@ async def test_room_names_never_reach_the_log(tmp_path, restore_logging, monkeyp
         200,
     )
     logging.getLogger("voicehire.x").info("joined /ws/%s now", room)
+    logging.getLogger("voicehire.x").info(
+        "GET /agents/%s/status and /api/agent-status?room=%s&x=1 and POST /agents/start",
+        room,
+        room,
+    )
     flush_logging()
     text = out.getvalue()
     assert "interview created" in text and "/api/voice/session/room#" in text
     assert room not in text
     assert logging_setup.redact_room(room) in text  # still correlatable
+    assert "POST /agents/start" in text

@@ -10,7 +10,8 @@ log, not the request). `stop_logging()` (also run at exit) flushes what is queue
 
 Room names are the candidate's only credential, so no handler writes one: the
 `room` field and room paths (`/join/{room}`, `/api/voice/session/{room}/...`,
-`/ws/...`) are replaced by a short digest that still lets an operator correlate lines.
+`/agents/{room}`, `?room=`, `/ws/...`) are replaced by a short digest that still lets
+an operator correlate lines.
 """
 
 from __future__ import annotations
@@ -57,9 +58,9 @@ class ContextFilter(logging.Filter):
 # Record fields holding a room name, and paths that carry one.
 ROOM_FIELDS = ("room", "room_name", "roomName", "briefingFor")
 _ROOM_PATH = re.compile(
-    r"(/join/|/api/voice/session/|/api/agents/|/api/web/join/|/api/web/live/|/ws/|"
-    r"\bsession:)"
-    r"([^/?#\s\"']+)"
+    r"(/join/|/api/voice/session/|/agents/|/api/web/join/|/api/web/live/|/ws/|"
+    r"[?&]room=|\bsession:)"
+    r"([^/?#&\s\"']+)"
 )
 
 
@@ -72,30 +73,25 @@ def redact_room(name: object) -> str:
 def redact_paths(text: str) -> str:
     def repl(match: re.Match[str]) -> str:
         segment = match.group(2)
-        if match.group(1) == "/api/agents/" and segment in ("start", "status"):
+        if match.group(1) == "/agents/" and segment == "start":
             return match.group(0)
         return match.group(1) + redact_room(segment)
 
     return _ROOM_PATH.sub(repl, text)
 
 
-class RedactRoomsFilter(logging.Filter):
-    """Replaces room names in a record's fields, message and arguments."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        for key in ROOM_FIELDS:
-            value = getattr(record, key, None)
-            if value and not str(value).startswith("room#"):
-                setattr(record, key, redact_room(value))
-        if isinstance(record.msg, str):
-            record.msg = redact_paths(record.msg)
-        if isinstance(record.args, tuple):
-            record.args = tuple(redact_paths(a) if isinstance(a, str) else a for a in record.args)
-        for key in ("path", "url", "raw_path", "key"):
-            value = getattr(record, key, None)
-            if isinstance(value, str):
-                setattr(record, key, redact_paths(value))
-        return True
+def redact_record(record: logging.LogRecord) -> None:
+    """Replace room names in a record's fields and its (already formatted) message."""
+    for key in ROOM_FIELDS:
+        value = getattr(record, key, None)
+        if value and not str(value).startswith("room#"):
+            setattr(record, key, redact_room(value))
+    record.msg = redact_paths(record.getMessage())
+    record.args = None
+    for key in ("path", "url", "raw_path", "key"):
+        value = getattr(record, key, None)
+        if isinstance(value, str):
+            setattr(record, key, redact_paths(value))
 
 
 class _DroppingQueueHandler(logging.handlers.QueueHandler):
@@ -107,8 +103,7 @@ class _DroppingQueueHandler(logging.handlers.QueueHandler):
         # The formatters run in the listener thread and need the record's fields and
         # exception; only the message arguments are resolved now (they may change later).
         record = copy.copy(record)
-        record.msg = record.getMessage()
-        record.args = None
+        redact_record(record)  # also resolves the message: %-args are gone after this
         record.__dict__.pop("message", None)  # set by a handler that formatted it already
         return record
 
@@ -233,9 +228,9 @@ def configure_logging(
     if sinks:
         records: queue.Queue[logging.LogRecord] = queue.Queue(QUEUE_SIZE)
         front = _DroppingQueueHandler(records)
-        # Context and redaction run in the logging task (the contextvar lives there).
+        # Context is added in the logging task (the contextvar lives there); room names
+        # are redacted on the copy that goes on the queue (`prepare`).
         front.addFilter(ContextFilter())
-        front.addFilter(RedactRoomsFilter())
         front._voicehire = True  # type: ignore[attr-defined]
         root.addHandler(front)
         _LISTENER = logging.handlers.QueueListener(records, *sinks, respect_handler_level=True)

@@ -324,7 +324,7 @@ async def test_token_endpoint_takes_as_long_for_unknown_client_ids(client):
     made = await client.post("/api/m2m-clients", json={"client_id": "known-client"}, headers=ADMIN)
     assert made.status_code == 201
 
-    async def median_seconds(client_id: str) -> float:
+    async def fastest_seconds(client_id: str) -> float:
         times = []
         for _ in range(5):
             started = time.perf_counter()
@@ -339,13 +339,13 @@ async def test_token_endpoint_takes_as_long_for_unknown_client_ids(client):
             times.append(time.perf_counter() - started)
             assert res.status_code == 401
             assert res.json()["message"] == "unknown client or wrong secret"
-        return sorted(times)[2]
+        return min(times)  # the cost itself; load on the machine only adds to it
 
-    await median_seconds("known-client")  # warm up (the dummy hash is made once)
-    await median_seconds("never-registered")
-    known = await median_seconds("known-client")
-    unknown = await median_seconds("never-registered")
-    configured = await median_seconds(M2M_ID)
+    await fastest_seconds("known-client")  # warm up (the dummy hash is made once)
+    await fastest_seconds("never-registered")
+    known = await fastest_seconds("known-client")
+    unknown = await fastest_seconds("never-registered")
+    configured = await fastest_seconds(M2M_ID)
     # Before: unknown ids answered in ~1 ms against ~40 ms for a known one.
     assert unknown > 0.5 * known, (unknown, known)
     assert configured > 0.5 * known, (configured, known)

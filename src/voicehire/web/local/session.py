@@ -60,6 +60,9 @@ def default_engines(settings: Settings, hearing: bool) -> Engines:
     return build_engines(settings, audio_in=hearing, audio_out=True)
 
 
+CANCELLED = "The hiring team has cancelled this interview. You can close this page."
+
+
 class TransportError(RuntimeError):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -75,6 +78,8 @@ class Connection:
 
 class LiveSession:
     """One session running in this process, and the page currently attached to it."""
+
+    cancelled = False  # the hiring team cancelled the interview (it may not start)
 
     def __init__(self, manager: LiveSessionManager, room: str, interview_id: str) -> None:
         self.manager = manager
@@ -206,6 +211,8 @@ class LiveSession:
         async with self._starting:
             if self.run is not None:
                 return
+            if self.cancelled:
+                raise TransportError("ended", CANCELLED)
             settings = self.manager.settings
             parsed = parse_session_config(
                 metadata, default_max_duration=settings.max_interview_duration
@@ -338,14 +345,18 @@ class LiveSession:
 
     def cancel(self, reason: str) -> None:
         """The hiring team cancelled the interview: tell the page, end the session."""
-        self.error(
-            "ended", "The hiring team has cancelled this interview. You can close this page."
-        )
-        if self.run is not None and not self.run.runtime.ended.is_set():
-            self._spawn(self.run.runtime.end(reason, speak=False))
-        elif self.run is None:  # not started: the page may not start it any more
+        self.cancelled = True
+        self.error("ended", CANCELLED)
+        self._spawn(self._end_cancelled(reason))
+
+    async def _end_cancelled(self, reason: str) -> None:
+        async with self._starting:  # a start under way completes first
+            run = self.run
+        if run is None:  # never started: the page may not start it any more
             self.manager.sessions.pop(self.room, None)
             self._put(("close", (4000, "the interview was cancelled")))
+        elif not run.runtime.ended.is_set():
+            await run.runtime.end(reason, speak=False)
 
     async def close(self) -> None:
         if self._grace is not None:
