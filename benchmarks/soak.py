@@ -404,29 +404,40 @@ async def inject_faults(stack: Stack, faults: Faults, until: float, log: list[st
 
 
 async def account(stack: Stack, interviews: list[Interview], wait: float) -> dict[str, Any]:
-    """Wait for the outboxes to drain, then read every interview back from the API."""
+    """Wait for the outboxes to drain and for the API to score ended interviews whose
+    evaluation never came (it does so 60-90 s after their end), then read every
+    interview back from the API."""
     deadline = time.monotonic() + wait
     outbox = stack.workdir / "outbox"
-    while time.monotonic() < deadline and _queued(outbox):  # noqa: ASYNC110
-        await asyncio.sleep(1)
-    rows = []
-    for iv in interviews:
-        got = await admin(stack, "GET", f"/api/interviews/{iv.id}")
-        ts = await admin(stack, "GET", f"/api/interviews/{iv.id}/transcripts")
-        res = await admin(stack, "GET", f"/api/interviews/{iv.id}/result")
-        body = got.json() if got is not None else {}
-        full = ts is not None and any(t["kind"] == "full" for t in ts.json())
-        rows.append(
-            {
-                "iv": iv,
-                "status": body.get("status"),
-                "end_reason": body.get("end_reason"),
-                "stuck": body.get("stuck"),
-                "transcript": full,
-                "result": res is not None and res.status_code == 200,
-            }
-        )
-    return {"rows": rows, "outbox_left": _queued(outbox)}
+    while True:
+        rows = [await _read_back(stack, iv) for iv in interviews]
+        settled = not _queued(outbox) and not any(_lost(r) for r in rows)
+        if settled or time.monotonic() > deadline:
+            return {"rows": rows, "outbox_left": _queued(outbox)}
+        await asyncio.sleep(5)
+
+
+async def _read_back(stack: Stack, iv: Interview) -> dict[str, Any]:
+    got = await admin(stack, "GET", f"/api/interviews/{iv.id}")
+    ts = await admin(stack, "GET", f"/api/interviews/{iv.id}/transcripts")
+    res = await admin(stack, "GET", f"/api/interviews/{iv.id}/result")
+    body = got.json() if got is not None else {}
+    return {
+        "iv": iv,
+        "status": body.get("status"),
+        "end_reason": body.get("end_reason"),
+        "stuck": body.get("stuck"),
+        "transcript": ts is not None and any(t["kind"] == "full" for t in ts.json()),
+        "result": res is not None and res.status_code == 200,
+    }
+
+
+def _lost(r: dict[str, Any]) -> bool:
+    return r["iv"].ended_seen and (
+        r["status"] not in ("completed", "error", "cancelled")
+        or not r["transcript"]
+        or (r["status"] == "completed" and not r["result"])
+    )
 
 
 def _queued(outbox: Path) -> int:
@@ -478,7 +489,7 @@ async def soak(args: argparse.Namespace) -> int:
             await stack.start_api()
         if stack.outbox_worker is None or stack.outbox_worker.poll() is not None:
             stack.start_outbox_worker()
-        report = await account(stack, interviews, wait=90)
+        report = await account(stack, interviews, wait=180)
     finally:
         await stack.aclose()
         if pg_cluster is not None:
@@ -507,13 +518,7 @@ def _print(report: dict[str, Any], faults: Faults, fault_log: list[str], took: f
     interrupted = [r for r in rows if r["end_reason"] in INTERRUPTED]
     told = [r for r in interrupted if r["iv"].kind == "web" and r["iv"].told_interrupted]
     agent_dead = [r for r in rows if r["iv"].agent_killed_mid]
-    lost = [
-        r
-        for r in ended
-        if r["status"] not in ("completed", "error", "cancelled")
-        or not r["transcript"]
-        or (r["status"] == "completed" and not r["result"])
-    ]
+    lost = [r for r in ended if _lost(r)]
     stuck = [r for r in rows if r["status"] == "in_progress" and not r["iv"].agent_killed_mid]
     print(f"\ninterviews started: {len(rows)} ({sum(r['iv'].kind == 'web' for r in rows)} web)")
     print(f"ended as seen by the candidate/agent: {len(ended)}")
