@@ -1,0 +1,145 @@
+"""Object storage against a real S3-compatible server on loopback (moto in server mode):
+transcripts of a whole interview land in the bucket next to their local files, presigned
+URLs serve them (with Range), and an outage mid-interview loses nothing."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+from tests.harness import LONG_ANSWER, make_settings, tiny_plan, wait_until
+from tests.s3_server import make_bucket, new_bucket
+
+from voicehire.agent.engines import Engines
+from voicehire.agent.local_run import answer, wait_for_turn
+from voicehire.agent.policy import InterviewerPolicy
+from voicehire.domain.config import SessionConfig
+from voicehire.storage.objects import ObjectStore, ObjectStoreConfig, object_store
+from voicehire.testing.sessions import start_interview
+
+
+def s3_settings(server, tmp_path, **extra):
+    return make_settings(
+        transcript_dir=tmp_path / "transcripts",
+        **server.settings_overrides(new_bucket(), tmp_path / "spool"),
+        **extra,
+    )
+
+
+async def start(settings, interview_id="s3-1"):
+    return await start_interview(
+        settings,
+        SessionConfig(interview_id=interview_id, candidate_name="Sam", max_duration=600),
+        plan=tiny_plan(),
+        engines=Engines(llm=InterviewerPolicy()),
+    )
+
+
+async def test_upload_read_and_presigned_url_with_range(s3_server, tmp_path):
+    settings = s3_settings(s3_server, tmp_path, transcript_bucket_prefix="vh/")
+    store = await make_bucket(settings)
+    stored = await store.upload("reports/interview_x.html", b"<p>" + b"x" * 1000 + b"</p>")
+    assert not stored.spooled
+    assert stored.uri == f"s3://{settings.transcript_bucket}/vh/reports/interview_x.html"
+    assert await store.get("reports/interview_x.html") == b"<p>" + b"x" * 1000 + b"</p>"
+    assert await store.keys("reports/") == ["reports/interview_x.html"]
+    assert not await store.exists("reports/missing.html")
+
+    url = await store.presigned_url("reports/interview_x.html", expires=120)
+    assert "X-Amz-Signature=" in url and "X-Amz-Expires=120" in url
+    async with httpx.AsyncClient() as http:
+        whole = await http.get(url)
+        part = await http.get(url, headers={"Range": "bytes=0-9"})
+        unsigned = await http.get(url.split("?")[0])
+    assert whole.status_code == 200 and whole.headers["content-type"] == "text/html"
+    assert part.status_code == 206 and part.content == b"<p>xxxxxxx"
+    assert unsigned.status_code == 403  # the bucket is not public: the signature is the key
+
+
+async def test_a_whole_interview_is_stored_in_the_bucket(s3_server, tmp_path):
+    settings = s3_settings(s3_server, tmp_path)
+    store = await make_bucket(settings)
+    run = await start(settings)
+    try:
+        assert await wait_for_turn(run)
+        await answer(run, LONG_ANSWER)
+        await wait_until(lambda: run.runtime.flow.current_stage.id == "work")
+        outcome = await run.runtime.end("manual_end", speak=False)
+    finally:
+        await run.session.aclose()
+    assert outcome.transcript_error is None
+    keys = await store.keys("transcripts/")
+    local = sorted(p.name for p in (tmp_path / "transcripts").iterdir())
+    assert keys == [f"transcripts/{name}" for name in local]
+    assert any("_stage_greeting_" in k for k in keys) and any("_stage_intro_" in k for k in keys)
+    (full,) = [k for k in keys if "_full_" in k]
+    doc = json.loads(await store.get(full))
+    said = [u["message"] for u in doc["fullConversation"] if not u["isAI"]]
+    assert said == [LONG_ANSWER]
+    assert store.spooled() == []
+
+
+async def test_an_outage_mid_interview_loses_nothing(s3_outage_server, tmp_path):
+    server = s3_outage_server
+    settings = s3_settings(server, tmp_path, transcript_retry_delay=0.05)
+    store = await make_bucket(settings)
+    run = await start(settings, interview_id="outage")
+    try:
+        assert await wait_for_turn(run)
+        # the greeting's stage file reached the store before the outage
+        await wait_until(lambda: bool(list((tmp_path / "transcripts").glob("*greeting*"))))
+        before = await store.keys("transcripts/")
+        assert len(before) == 1 and "_stage_greeting_" in before[0]
+
+        server.stop()  # the store goes away mid-interview
+        await answer(run, LONG_ANSWER)
+        await wait_until(lambda: run.runtime.flow.current_stage.id == "work")
+        assert await wait_for_turn(run)  # the conversation went on
+        outcome = await run.runtime.end("manual_end", speak=False)
+    finally:
+        await run.session.aclose()
+    # the transcript counts as stored (locally, and spooled for the bucket)
+    assert outcome.transcript_error is None
+    spooled = object_store(settings).spooled()
+    assert any("_stage_intro_" in k for k in spooled)
+    assert any("_full_" in k for k in spooled)
+    spool_files = {p.name for p in (tmp_path / "spool").rglob("*.json")}
+    assert spool_files == {k.split("/")[-1] for k in spooled}
+
+    # moto keeps objects in memory: the restarted server is empty, as a new store would be
+    server.start()
+    await store.ensure_bucket()
+    objects = object_store(settings)
+    objects.start_draining()  # wakes the background upload instead of waiting its backoff
+    assert await objects.wait_drained(30)
+    after = await store.keys("transcripts/")
+    assert sorted(after) == sorted(spooled)
+    local = sorted(p.name for p in (tmp_path / "transcripts").iterdir())
+    assert sorted(k.split("/")[-1] for k in before + after) == local  # nothing lost
+    (full,) = [k for k in after if "_full_" in k]
+    said = [u["message"] for u in json.loads(await store.get(full))["fullConversation"]]
+    assert LONG_ANSWER in said
+    assert not list((tmp_path / "spool").rglob("*.json"))
+
+
+async def test_a_later_process_uploads_what_an_earlier_one_spooled(s3_server, tmp_path):
+    settings = s3_settings(s3_server, tmp_path)
+    config = ObjectStoreConfig.from_settings(settings)
+    down = ObjectStore(  # the same bucket and spool, but nothing listens on the endpoint
+        ObjectStoreConfig(**{**config.__dict__, "endpoint_url": "http://127.0.0.1:9"})
+    )
+    stored = await down.upload("recordings/r1.ogg", b"OggS-audio", attempts=2)
+    assert stored.spooled
+    await down.aclose()
+
+    store = await make_bucket(settings)  # a new process, the store reachable again
+    assert store.spooled() == ["recordings/r1.ogg"]
+    assert await store.drain() == 1
+    assert await store.get("recordings/r1.ogg") == b"OggS-audio"
+    assert store.spooled() == []
+
+
+def test_the_secret_key_never_shows_in_the_settings(s3_server, tmp_path):
+    settings = s3_settings(s3_server, tmp_path)
+    assert "voicehire-test-secret" not in repr(settings)
+    assert "voicehire-test-secret" not in str(settings.model_dump())
