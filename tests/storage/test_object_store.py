@@ -4,7 +4,11 @@ URLs serve them (with Range), and an outage mid-interview loses nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import subprocess
+import sys
 
 import httpx
 from tests.harness import LONG_ANSWER, make_settings, tiny_plan, wait_until
@@ -143,3 +147,47 @@ def test_the_secret_key_never_shows_in_the_settings(s3_server, tmp_path):
     settings = s3_settings(s3_server, tmp_path)
     assert "voicehire-test-secret" not in repr(settings)
     assert "voicehire-test-secret" not in str(settings.model_dump())
+
+
+async def test_voicehire_interview_stores_transcripts_and_report_in_the_bucket(s3_server, tmp_path):
+    from tests.agent.test_cli import LONG, PLAN
+
+    settings = s3_settings(s3_server, tmp_path)
+    store = await make_bucket(settings)
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        f'candidate: {{name: Riley}}\nanswers:\n  - "{LONG}"\n  - "{LONG}"\n  - "{LONG}"\n'
+        "  - No questions.\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "LIVEKIT"))}
+    env.update(
+        TTS_PROVIDER="none",
+        LLM_PROVIDER="policy",
+        TRANSCRIPT_BUCKET=settings.transcript_bucket,
+        S3_ENDPOINT_URL=s3_server.url,
+        S3_ACCESS_KEY_ID=settings.s3_access_key_id,
+        S3_SECRET_ACCESS_KEY=settings.s3_secret_access_key.get_secret_value(),
+        STORAGE_SPOOL_DIR=str(tmp_path / "spool"),
+    )
+    args = ["--answers", str(answers), "--transcripts", "out", "--reports", "reports"]
+    r = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "voicehire.cli", "interview", "--plan", str(PLAN), *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert r.returncode == 0, r.stderr
+    keys = await store.keys()
+    local_transcripts = sorted(p.name for p in (tmp_path / "out").glob("interview_*.json"))
+    local_reports = sorted(p.name for p in (tmp_path / "reports").iterdir())
+    assert [k for k in keys if k.startswith("transcripts/")] == [
+        f"transcripts/{n}" for n in local_transcripts
+    ]
+    assert sorted(k for k in keys if k.startswith("reports/")) == [
+        f"reports/{n}" for n in local_reports
+    ]
+    assert {n.rsplit(".", 1)[1] for n in local_reports} == {"html", "json"}
+    assert store.spooled() == []

@@ -23,7 +23,13 @@ from livekit.agents import AgentSession, get_job_context
 from livekit.agents.voice.recorder_io import RecorderIO
 
 from voicehire.settings import Settings
-from voicehire.storage.objects import copy_file, recording_key, recording_path, store_file
+from voicehire.storage.objects import (
+    copy_file,
+    object_store,
+    recording_key,
+    recording_path,
+    store_file,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -139,3 +145,28 @@ async def wait_for_recordings(within: float = 60.0) -> list[Path | None]:
         with contextlib.suppress(Exception):
             results.append(task.result())
     return results
+
+
+def resume_uploads(settings: Settings) -> None:
+    """Upload, in the background, what an earlier process left in the spool."""
+    objects = object_store(settings)
+    if objects is not None and objects.spooled():
+        logger.info("uploading spooled objects", extra={"waiting": len(objects.spooled())})
+        objects.start_draining()
+
+
+async def settle_uploads(settings: Settings, within: float = 60.0) -> bool:
+    """Before the process exits: wait for recordings being stored and the spool's upload
+    (up to ``within`` seconds each). False when something is left in the spool (the next
+    process, or ``voicehire storage drain``, uploads it)."""
+    await wait_for_recordings(within)
+    objects = object_store(settings)
+    if objects is None:
+        return True
+    drained = await objects.wait_drained(within)
+    if not drained:
+        logger.warning(
+            "the object store is unreachable; uploads wait in the spool",
+            extra={"spool": str(objects.config.spool_dir), "waiting": len(objects.spooled())},
+        )
+    return drained

@@ -20,6 +20,7 @@ from voicehire.agent.engines import build_stt, build_vad
 from voicehire.agent.launch import SessionIO, SessionRequest, build_runtime, start_session
 from voicehire.agent.messages import RoomSink
 from voicehire.agent.platform_sync import InterviewRefused, PlatformSync
+from voicehire.agent.recording import resume_uploads, settle_uploads
 from voicehire.agent.room import (
     agent_identity,
     job_engines,
@@ -153,9 +154,11 @@ async def run_job(
             await runtime.end("job_shutdown", speak=False)
         if deliveries:
             await asyncio.wait(deliveries, timeout=RESULT_WAIT)
+        await settle_uploads(settings)  # the recording and anything spooled
 
     runtime.on_end(after_end)
     ctx.add_shutdown_callback(on_shutdown)
+    resume_uploads(settings)
     wire_room(ctx, runtime, settings)
     if sync is not None:
         await sync.report("in_progress")
