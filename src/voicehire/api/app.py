@@ -18,6 +18,7 @@ from voicehire.api.routes import (
     jobs,
     live,
     oauth,
+    recordings,
     system,
     voice,
     webhooks,
@@ -213,6 +214,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         live,
         agents,
         webhooks,
+        recordings,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.vh_max_body_bytes)

@@ -77,6 +77,7 @@ def build_metadata(
     language: str,
     role: str | None = None,
     extra: dict[str, Any] | None = None,
+    enable_recording: bool = False,
 ) -> dict[str, Any]:
     extra = dict(extra or {})
     if job is not None:
@@ -109,6 +110,7 @@ def build_metadata(
         job_id=job.id if job else None,
         plan=plan,
         language=language,
+        enable_recording=enable_recording,
         extra=extra,
     )
     return config.to_metadata()
@@ -127,6 +129,7 @@ async def start_session(
     language: str = "en",
     role: str | None = None,
     extra: dict[str, Any] | None = None,
+    enable_recording: bool = False,
     room_name: str | None = None,
     dispatch: bool = True,
     participant_name: str | None = None,
@@ -154,6 +157,7 @@ async def start_session(
         language=language,
         role=role,
         extra=extra,
+        enable_recording=enable_recording,
     )
     interview = await repo.create_interview(
         session,

@@ -21,6 +21,7 @@ import json
 import logging
 import mimetypes
 import os
+import re
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -394,15 +395,16 @@ async def store_file(settings: Settings, key: str, path: Path) -> StoredObject |
 
 
 def recording_key(interview_id: str) -> str:
-    return f"{RECORDINGS}/{_safe_name(interview_id)}.ogg"
+    return f"{RECORDINGS}/{safe_file_name(interview_id)}.ogg"
 
 
 def recording_path(settings: Settings, interview_id: str) -> Path:
-    return Path(settings.recording_dir) / f"{_safe_name(interview_id)}.ogg"
+    return Path(settings.recording_dir) / f"{safe_file_name(interview_id)}.ogg"
 
 
-def _safe_name(value: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in value).strip(".") or "x"
+def safe_file_name(part: str) -> str:
+    """As the transcript and report file names spell an interview id."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", part).strip("-") or "unknown"
 
 
 def copy_file(source: Path, target: Path) -> Path:
