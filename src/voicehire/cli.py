@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "voicehire.server",
     "voicehire.api.commands",
     "voicehire.evaluation.commands",
+    "voicehire.storage.commands",
     "voicehire.devstack",
 )
 

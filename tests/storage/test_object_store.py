@@ -191,3 +191,50 @@ async def test_voicehire_interview_stores_transcripts_and_report_in_the_bucket(s
     ]
     assert {n.rsplit(".", 1)[1] for n in local_reports} == {"html", "json"}
     assert store.spooled() == []
+
+
+def voicehire_storage(action, env, cwd):
+    return subprocess.run(
+        [sys.executable, "-m", "voicehire.cli", "storage", action],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+async def test_voicehire_storage_drain_uploads_the_spool(s3_server, tmp_path):
+    settings = s3_settings(s3_server, tmp_path)
+    env = {
+        **os.environ,
+        "TRANSCRIPT_BUCKET": settings.transcript_bucket,
+        "S3_ENDPOINT_URL": s3_server.url,
+        "S3_ACCESS_KEY_ID": settings.s3_access_key_id,
+        "S3_SECRET_ACCESS_KEY": settings.s3_secret_access_key.get_secret_value(),
+        "STORAGE_SPOOL_DIR": str(tmp_path / "spool"),
+    }
+    # an earlier job spooled a recording while the store was unreachable
+    config = ObjectStoreConfig.from_settings(settings)
+    down = ObjectStore(
+        ObjectStoreConfig(**{**config.__dict__, "endpoint_url": "http://127.0.0.1:9"})
+    )
+    assert (await down.upload("recordings/r2.ogg", b"OggS-2")).spooled
+    await down.aclose()
+
+    missing_bucket = await asyncio.to_thread(voicehire_storage, "drain", env, tmp_path)
+    assert missing_bucket.returncode == 1
+    assert "1 object(s) still wait" in missing_bucket.stderr
+
+    store = await make_bucket(settings)
+    status = await asyncio.to_thread(voicehire_storage, "status", env, tmp_path)
+    assert status.returncode == 0, status.stderr
+    assert "(1 waiting)" in status.stdout and "reached: yes" in status.stdout
+    drained = await asyncio.to_thread(voicehire_storage, "drain", env, tmp_path)
+    assert drained.returncode == 0, drained.stderr
+    assert "uploaded 1 spooled object(s)" in drained.stdout
+    assert await store.get("recordings/r2.ogg") == b"OggS-2"
+
+    unset = {k: v for k, v in env.items() if k != "TRANSCRIPT_BUCKET"}
+    none = await asyncio.to_thread(voicehire_storage, "status", unset, tmp_path)
+    assert none.returncode == 2 and "set TRANSCRIPT_BUCKET" in none.stderr
