@@ -70,10 +70,13 @@ def _log_problems(ctx: JobContext, problems: list[str]) -> None:
 async def entrypoint(ctx: JobContext) -> None:
     settings = get_settings()
     platform = _platform_client(settings)
+    runtime = None
     try:
-        await run_job(ctx, settings, platform)
+        runtime = await run_job(ctx, settings, platform)
     finally:
-        if platform is not None:
+        # a running session's shutdown closes the client once its result is uploaded
+        # (shutdown callbacks run concurrently, so a separate one would race it)
+        if platform is not None and runtime is None:
             ctx.add_shutdown_callback(platform.aclose)
 
 
@@ -155,6 +158,8 @@ async def run_job(
         if deliveries:
             await asyncio.wait(deliveries, timeout=RESULT_WAIT)
         await settle_uploads(settings)  # the recording and anything spooled
+        if platform is not None:
+            await platform.aclose()
 
     runtime.on_end(after_end)
     ctx.add_shutdown_callback(on_shutdown)

@@ -28,9 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import aioboto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
 from pydantic import SecretStr
 
 from voicehire.settings import Settings
@@ -106,6 +103,8 @@ class ObjectStore:
     """One bucket (and key prefix) of an S3-compatible store, with a local spool."""
 
     def __init__(self, config: ObjectStoreConfig) -> None:
+        import aioboto3  # imported only when a bucket is configured (boto is slow to load)
+
         self.config = config
         self._session = aioboto3.Session()
         self._drainer: asyncio.Task[None] | None = None
@@ -124,6 +123,8 @@ class ObjectStore:
 
     @contextlib.asynccontextmanager
     async def client(self) -> AsyncIterator[Any]:
+        from botocore.config import Config
+
         c = self.config
         secret = c.secret_access_key.get_secret_value() if c.secret_access_key else None
         botocore_config = Config(
@@ -168,6 +169,8 @@ class ObjectStore:
             raise ObjectStoreError(f"could not read {self.uri(key)}: {exc!r}") from exc
 
     async def exists(self, key: str) -> bool:
+        from botocore.exceptions import ClientError
+
         try:
             async with self.client() as s3:
                 await s3.head_object(Bucket=self.config.bucket, Key=self.full_key(key))
@@ -209,6 +212,8 @@ class ObjectStore:
     async def ensure_bucket(self) -> None:
         """Create the bucket when it does not exist (local stores; AWS buckets are made
         by their owner)."""
+        from botocore.exceptions import ClientError
+
         try:
             async with self.client() as s3:
                 try:
