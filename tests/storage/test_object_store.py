@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 from tests.harness import LONG_ANSWER, make_settings, tiny_plan, wait_until
 from tests.s3_server import make_bucket, new_bucket
 
@@ -149,6 +150,7 @@ def test_the_secret_key_never_shows_in_the_settings(s3_server, tmp_path):
     assert "voicehire-test-secret" not in str(settings.model_dump())
 
 
+@pytest.mark.timeout(300)  # a whole `voicehire interview` with its evaluation, as a process
 async def test_voicehire_interview_stores_transcripts_and_report_in_the_bucket(s3_server, tmp_path):
     from tests.agent.test_cli import LONG, PLAN
 
@@ -193,48 +195,41 @@ async def test_voicehire_interview_stores_transcripts_and_report_in_the_bucket(s
     assert store.spooled() == []
 
 
-def voicehire_storage(action, env, cwd):
-    return subprocess.run(
-        [sys.executable, "-m", "voicehire.cli", "storage", action],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def test_voicehire_storage_drain_uploads_the_spool(s3_server, tmp_path, monkeypatch, capsys):
+    from voicehire.cli import main
 
-
-async def test_voicehire_storage_drain_uploads_the_spool(s3_server, tmp_path):
     settings = s3_settings(s3_server, tmp_path)
-    env = {
-        **os.environ,
+    monkeypatch.chdir(tmp_path)
+    for name, value in {
         "TRANSCRIPT_BUCKET": settings.transcript_bucket,
         "S3_ENDPOINT_URL": s3_server.url,
         "S3_ACCESS_KEY_ID": settings.s3_access_key_id,
         "S3_SECRET_ACCESS_KEY": settings.s3_secret_access_key.get_secret_value(),
         "STORAGE_SPOOL_DIR": str(tmp_path / "spool"),
-    }
+    }.items():
+        monkeypatch.setenv(name, value)
     # an earlier job spooled a recording while the store was unreachable
     config = ObjectStoreConfig.from_settings(settings)
-    down = ObjectStore(
-        ObjectStoreConfig(**{**config.__dict__, "endpoint_url": "http://127.0.0.1:9"})
-    )
-    assert (await down.upload("recordings/r2.ogg", b"OggS-2")).spooled
-    await down.aclose()
 
-    missing_bucket = await asyncio.to_thread(voicehire_storage, "drain", env, tmp_path)
-    assert missing_bucket.returncode == 1
-    assert "1 object(s) still wait" in missing_bucket.stderr
+    async def spool_one():
+        down = ObjectStore(
+            ObjectStoreConfig(**{**config.__dict__, "endpoint_url": "http://127.0.0.1:9"})
+        )
+        assert (await down.upload("recordings/r2.ogg", b"OggS-2")).spooled
+        await down.aclose()
 
-    store = await make_bucket(settings)
-    status = await asyncio.to_thread(voicehire_storage, "status", env, tmp_path)
-    assert status.returncode == 0, status.stderr
-    assert "(1 waiting)" in status.stdout and "reached: yes" in status.stdout
-    drained = await asyncio.to_thread(voicehire_storage, "drain", env, tmp_path)
-    assert drained.returncode == 0, drained.stderr
-    assert "uploaded 1 spooled object(s)" in drained.stdout
-    assert await store.get("recordings/r2.ogg") == b"OggS-2"
+    asyncio.run(spool_one())
+    assert main(["storage", "drain"]) == 1  # the bucket does not exist yet
+    assert "1 object(s) still wait" in capsys.readouterr().err
 
-    unset = {k: v for k, v in env.items() if k != "TRANSCRIPT_BUCKET"}
-    none = await asyncio.to_thread(voicehire_storage, "status", unset, tmp_path)
-    assert none.returncode == 2 and "set TRANSCRIPT_BUCKET" in none.stderr
+    store = asyncio.run(make_bucket(settings))
+    assert main(["storage", "status"]) == 0
+    out = capsys.readouterr().out
+    assert "(1 waiting)" in out and "reached: yes" in out
+    assert main(["storage", "drain"]) == 0
+    assert "uploaded 1 spooled object(s)" in capsys.readouterr().out
+    assert asyncio.run(store.get("recordings/r2.ogg")) == b"OggS-2"
+
+    monkeypatch.delenv("TRANSCRIPT_BUCKET")
+    assert main(["storage", "status"]) == 2
+    assert "set TRANSCRIPT_BUCKET" in capsys.readouterr().err
