@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "voicehire.api.commands",
     "voicehire.storage.commands",
     "voicehire.evaluation.commands",
+    "voicehire.storage.commands",
     "voicehire.devstack",
 )
 

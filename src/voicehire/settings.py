@@ -131,6 +131,24 @@ class Settings(BaseSettings):
         3600.0, gt=0, description="Seconds between retention purges while the API runs"
     )
 
+    # --- Object storage (any S3-compatible store; on when TRANSCRIPT_BUCKET is set) ----------
+    transcript_bucket_prefix: str = Field("", description="Key prefix inside the bucket")
+    s3_endpoint_url: str | None = Field(None, description="Non-AWS store (MinIO, R2, ...)")
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    s3_presign_ttl: int = Field(900, ge=60, le=604800, description="Presigned URL lifetime (s)")
+    storage_spool_dir: Path = Field(
+        Path("storage-spool"), description="Uploads wait here while the store is unreachable"
+    )
+    # --- Recording (enableRecording in the session metadata) ----------------------------------
+    recording_dir: Path = Field(Path("recordings"), description="Local Ogg/Opus recordings")
+    recording_notice: str = Field(
+        "This interview is recorded (your voice and the interviewer's) and kept with its "
+        "transcript for the hiring team.",
+        description="Shown on the candidate's consent page when the interview is recorded",
+    )
+
     # --- Evaluation ------------------------------------------------------------------------------
     report_dir: Path = Field(Path("reports"), description="Where interview reports are written")
     eval_llm_timeout: float = Field(30.0, gt=0, description="Seconds per LLM-judge request")

@@ -21,7 +21,8 @@ from voicehire.agent.runtime import SessionRuntime
 from voicehire.logging_setup import redact_room
 from voicehire.platform_client import PlatformClient
 from voicehire.settings import Settings
-from voicehire.storage.transcripts import LocalTranscriptStore, TranscriptWriter
+from voicehire.storage.objects import transcript_store
+from voicehire.storage.transcripts import TranscriptWriter
 
 logger = logging.getLogger(__name__)
 
@@ -94,8 +95,9 @@ def job_engines(ctx: JobContext, settings: Settings) -> Engines:
 def job_transcript_writer(
     settings: Settings, platform: PlatformClient | None, sync: PlatformSync | None
 ) -> TranscriptWriter:
-    """Local transcript files, mirrored to the VoiceHire API when the job reports to it."""
-    local = LocalTranscriptStore(settings.transcript_dir)
+    """Local transcript files (and TRANSCRIPT_BUCKET), mirrored to the VoiceHire API when
+    the job reports to it."""
+    local = transcript_store(settings)
     if sync is None or platform is None:
         return TranscriptWriter.from_settings(settings, local)
     mirrored = MirroredTranscriptStore(

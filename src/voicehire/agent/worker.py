@@ -21,6 +21,7 @@ from voicehire.agent.engines import build_stt, build_vad
 from voicehire.agent.launch import SessionIO, SessionRequest, build_runtime, start_session
 from voicehire.agent.messages import RoomSink
 from voicehire.agent.platform_sync import InterviewRefused, PlatformSync, platform_deliverer
+from voicehire.agent.recording import resume_uploads, settle_uploads
 from voicehire.agent.room import (
     agent_identity,
     job_engines,
@@ -75,10 +76,13 @@ def _log_problems(ctx: JobContext, problems: list[str]) -> None:
 async def entrypoint(ctx: JobContext) -> None:
     settings = get_settings()
     platform = _platform_client(settings)
+    runtime = None
     try:
-        await run_job(ctx, settings, platform)
+        runtime = await run_job(ctx, settings, platform)
     finally:
-        if platform is not None:
+        # a running session's shutdown closes the client once its result is uploaded
+        # (shutdown callbacks run concurrently, so a separate one would race it)
+        if platform is not None and runtime is None:
             ctx.add_shutdown_callback(platform.aclose)
 
 
@@ -167,9 +171,13 @@ async def run_job(
             await runtime.end("job_shutdown", speak=False)
         if deliveries:
             await asyncio.wait(deliveries, timeout=RESULT_WAIT)
+        await settle_uploads(settings)  # the recording and anything spooled
+        if platform is not None:
+            await platform.aclose()
 
     runtime.on_end(after_end)
     ctx.add_shutdown_callback(on_shutdown)
+    resume_uploads(settings)
     wire_room(ctx, runtime, settings)
     if sync is not None:
         await sync.report("in_progress")

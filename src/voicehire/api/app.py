@@ -24,6 +24,7 @@ from voicehire.api.routes import (
     oauth,
     outgoing_webhooks,
     privacy,
+    recordings,
     system,
     voice,
     webhooks,
@@ -228,6 +229,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         privacy,
         accommodations,
         outgoing_webhooks,
+        recordings,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.vh_max_body_bytes)

@@ -330,6 +330,9 @@ class InterviewCreate(Body):
     max_duration: int | None = Field(None, ge=10, le=21600, description="Seconds")
     language: Annotated[str, StringConstraints(pattern=r"^[A-Za-z-]{2,16}$")] = "en"
     dispatch: bool = Field(True, description="Dispatch the agent into the room now")
+    enable_recording: bool = Field(
+        False, description="Record the interview's audio (both sides, Ogg/Opus)"
+    )
 
 
 class JoinInfo(BaseModel):

@@ -78,6 +78,7 @@ def build_metadata(
     language: str,
     role: str | None = None,
     extra: dict[str, Any] | None = None,
+    enable_recording: bool = False,
 ) -> dict[str, Any]:
     extra = dict(extra or {})
     if job is not None:
@@ -115,6 +116,7 @@ def build_metadata(
         job_id=job.id if job else None,
         plan=plan,
         language=language,
+        enable_recording=enable_recording,
         extra=extra,
     )
     return config.to_metadata()
@@ -133,6 +135,7 @@ async def start_session(
     language: str = "en",
     role: str | None = None,
     extra: dict[str, Any] | None = None,
+    enable_recording: bool = False,
     room_name: str | None = None,
     dispatch: bool = True,
     participant_name: str | None = None,
@@ -160,6 +163,7 @@ async def start_session(
         language=language,
         role=role,
         extra=extra,
+        enable_recording=enable_recording,
     )
     interview = await repo.create_interview(
         session,

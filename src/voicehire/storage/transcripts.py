@@ -77,9 +77,13 @@ class TranscriptWriter:
     @classmethod
     def from_settings(cls, settings: Any, store: TranscriptStore | None = None) -> TranscriptWriter:
         """A writer with TRANSCRIPT_WRITE_ATTEMPTS / TRANSCRIPT_RETRY_DELAY, to ``store``
-        (default: the local TRANSCRIPT_DIR)."""
+        (default: the local TRANSCRIPT_DIR, and TRANSCRIPT_BUCKET when it is set)."""
+        if store is None:
+            from voicehire.storage.objects import transcript_store
+
+            store = transcript_store(settings)
         return cls(
-            store or LocalTranscriptStore(settings.transcript_dir),
+            store,
             attempts=settings.transcript_write_attempts,
             retry_delay=settings.transcript_retry_delay,
         )

@@ -125,6 +125,8 @@ async def join_info(room: RoomName, state: StateDep, session: SessionDep) -> dic
         "maxDuration": meta.get("maxDuration"),
         "transport": "livekit" if state.gateway is not None else "local",
         "sessionTypes": list(mode_names()),
+        # RECORDING_NOTICE, shown on the consent page when the audio is recorded
+        "recordingNotice": state.settings.recording_notice if meta.get("enableRecording") else None,
     }
     if repo.is_terminal(interview):  # no token: the link no longer opens a session
         body["message"] = (

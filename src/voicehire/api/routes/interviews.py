@@ -48,6 +48,7 @@ async def create_interview(
         max_duration=body.max_duration,
         language=body.language,
         dispatch=body.dispatch,
+        enable_recording=body.enable_recording,
     )
     return InterviewCreated(interview=InterviewOut.of(interview), join=join)
 

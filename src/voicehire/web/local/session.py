@@ -15,7 +15,6 @@ import logging
 import uuid
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from voicehire.agent.engines import Engines, build_engines
@@ -39,7 +38,7 @@ from voicehire.domain.messages import (
 )
 from voicehire.domain.outcome import SessionOutcome
 from voicehire.settings import Settings
-from voicehire.storage.transcripts import LocalTranscriptStore
+from voicehire.storage.objects import transcript_store
 from voicehire.web.local.audio import BrowserAudioInput, BrowserAudioOutput
 
 logger = logging.getLogger(__name__)
@@ -247,7 +246,7 @@ class LiveSession:
                 settings,
                 runtime,
                 engines=engines,
-                store=LocalTranscriptStore(Path(settings.transcript_dir)),
+                store=transcript_store(settings),
                 audio_input=self.mic,
                 audio_output=self.speaker,
                 sinks=[self],
