@@ -37,6 +37,12 @@ class InProcessPlatform:
             candidate = await services.load_candidate(session, candidate_id)
             return CandidateOut.of(candidate).model_dump(mode="json")
 
+    async def get_candidate_results(self, candidate_id: str) -> list[dict[str, Any]]:
+        await self.state.start()
+        async with self.state.db.sessionmaker() as session:
+            await services.load_candidate(session, candidate_id)
+            return await services.candidate_results(session, candidate_id)
+
     async def update_candidate_fields(
         self, candidate_id: str, fields: dict[str, Any]
     ) -> dict[str, Any]:
@@ -44,7 +50,11 @@ class InProcessPlatform:
 
         async with self.state.db.sessionmaker() as session:
             candidate = await services.load_candidate(session, candidate_id)
-            repo.merge_candidate_fields(candidate, fields)
+            repo.merge_candidate_fields(
+                candidate,
+                services.field_values(self.state, fields),
+                services.field_registry(self.state),
+            )
             await session.commit()
             active, _ = await repo.list_interviews(
                 session, candidate_id=candidate_id, active_only=True, limit=100

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
@@ -139,13 +139,27 @@ async def get_candidate(candidate_id: Id, session: SessionDep, _: AgentDep):
     return CandidateOut.of(await services.load_candidate(session, candidate_id))
 
 
+@router.get("/candidates/{candidate_id}/results")
+async def get_candidate_results(
+    candidate_id: Id, session: SessionDep, _: AgentDep
+) -> list[dict[str, Any]]:
+    """The candidate's finished interviews' evaluations (human overrides included), newest
+    first, with ``interview_type`` and ``date``: a briefing's earlier results."""
+    await services.load_candidate(session, candidate_id)
+    return await services.candidate_results(session, candidate_id)
+
+
 @router.patch("/candidates/{candidate_id}/fields", response_model=CandidateOut)
 async def update_candidate_fields(
     candidate_id: Id, body: CandidateFieldsUpdate, state: StateDep, session: SessionDep, _: AgentDep
 ):
-    """Merge collected values into ``extracted_data``; they leave ``missing_required``."""
+    """Merge collected values into ``extracted_data``; they leave ``missing_required``.
+    Field names are normalised to field spec names; an unknown name is refused (422)
+    with the list of valid names (``gap_filling_status`` holds the call's statuses)."""
     candidate = await services.load_candidate(session, candidate_id)
-    repo.merge_candidate_fields(candidate, body.fields)
+    repo.merge_candidate_fields(
+        candidate, services.field_values(state, body.fields), services.field_registry(state)
+    )
     await session.commit()
     active, _total = await repo.list_interviews(
         session, candidate_id=candidate_id, active_only=True, limit=100
