@@ -69,6 +69,12 @@ async def candidate_page(room: RoomName):
     return _page("join.html")
 
 
+@router.get("/brief/{room}", include_in_schema=False)
+async def briefing_page(room: RoomName):
+    """The recruiter's voice briefing (the same page bundle; no candidate consent)."""
+    return _page("join.html")
+
+
 def manager_of(app: Any) -> LiveSessionManager:
     return app.state.vh_web
 
