@@ -66,6 +66,8 @@ def test_the_human_decision_and_the_results_are_in_plain_words():
     assert "the evaluator said no hire" in ans.text and "Strong references" in ans.text
     spoken = build_briefing(_data()).spoken_text()
     assert "structured self-introduction" in spoken
+    assert "They scored 7.4 out of 10 in the technical interview" in spoken
+    assert "the hiring team's decision is hire, overriding the evaluator's no hire" in spoken
 
 
 def test_no_internal_ids_are_read_aloud():

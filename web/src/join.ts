@@ -398,7 +398,7 @@ function live(join: JoinInfo, kind: Kind): void {
       ${header()}
       <section class="panel live-question" aria-labelledby="question-label">
         <h2 class="small muted caps flush" id="question-label">${kind === "briefing" ? "Last answer" : "Current question"}</h2>
-        <p class="question" id="question">
+        <p class="question" id="question" tabindex="0">
           ${kind === "briefing" ? (latest?.ai ? latest.text : "The briefing starts shortly.") : s.question}
         </p>
       </section>

@@ -7,6 +7,7 @@ import { html, nothing, type TemplateResult } from "../view";
 export interface BriefingResult {
   candidate: string;
   who: string;
+  result: string;
   sections: { title: string; items: string[] }[];
   questions: { question: string; answer: string }[];
 }
@@ -20,6 +21,7 @@ export function parseBriefingResult(value: unknown): BriefingResult | null {
   return {
     candidate: str(b.candidate),
     who: str(b.who),
+    result: str(b.result),
     sections: [
       { title: "Strengths", items: strings(b.strengths) },
       { title: "Concerns", items: strings(b.concerns) },
@@ -60,7 +62,7 @@ export function questionsTable(rows: { question: string; answer: string }[], cap
 
 export function briefingResultView(r: BriefingResult): TemplateResult {
   return html`<h2>Briefing</h2>
-    ${r.who ? html`<p>${r.who}</p>` : nothing}
+    ${r.who ? html`<p>${r.who}</p>` : nothing} ${r.result ? html`<p id="briefing-result">${r.result}.</p>` : nothing}
     <table class="qa" id="briefing-sections">
       <caption>
         The briefing

@@ -151,6 +151,7 @@ class BriefingRuntime(CallRuntime):
             "candidate": self.data.candidate.name,
             "spoken": b.spoken_text(),
             "who": b.who,
+            "result": b.result,
             "strengths": b.strengths,
             "concerns": b.concerns,
             "open_questions": b.open_questions,

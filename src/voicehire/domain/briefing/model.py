@@ -241,6 +241,8 @@ class Fact:
 @dataclass(frozen=True)
 class Briefing:
     who: str
+    # the latest finished interview and the hiring team's decision, in words
+    result: str = ""
     strengths: list[str] = field(default_factory=list)
     concerns: list[str] = field(default_factory=list)
     open_questions: list[str] = field(default_factory=list)
@@ -257,6 +259,8 @@ class Briefing:
 
     def _compose(self, per_section: int, item_words: int) -> str:
         parts = [f"Here's your briefing. {as_sentence(self.who)}"]
+        if self.result:
+            parts.append(as_sentence(self.result))
         for title, items in (
             ("Strengths", self.strengths),
             ("Concerns", self.concerns),
