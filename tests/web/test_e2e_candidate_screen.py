@@ -178,3 +178,48 @@ def test_a_second_tab_says_continued_in_another_tab(
         expect(first.get_by_label("Type your answer")).to_be_enabled()
     finally:
         ctx.close()
+
+
+WATCH_CAPTIONS = """() => {
+  window.__captions = [];
+  const seen = window.__captions;
+  new MutationObserver(() => {
+    const interim = document.getElementById('interim');
+    seen.push({
+      t: performance.now(),
+      interim: interim ? interim.innerText : null,
+      finals: document.querySelectorAll('#captions .line.ai').length,
+    });
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def test_interviewer_captions_stream_while_the_voice_speaks(
+    live_server, playwright_driver, tmp_path, shots
+):
+    if live_server.settings.tts_provider == "none":
+        pytest.skip("no TTS voice on this machine (espeak-ng)")
+    room = new_interview(live_server, "Streamed Captions")
+    ctx = launch(playwright_driver, tmp_path / "profile")
+    try:
+        page = ctx.new_page()
+        page.goto(f"{live_server.url}/join/{room}")
+        page.get_by_label("I understand").check()
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("button", name="Start interview").click()
+        page.evaluate(WATCH_CAPTIONS)
+        expect(page.locator("#interim")).to_be_visible(timeout=30_000)
+        shots(page, "caption-streaming", full_page=False)
+        expect(page.locator("#captions .line.ai").first).to_be_visible(timeout=30_000)
+        seen = page.evaluate("window.__captions")
+        final = page.locator("#captions .line.ai").first.inner_text()
+        partial = [s for s in seen if s["interim"] and s["finals"] == 0]
+        assert partial, "no caption was shown while the interviewer spoke"
+        first_final = next(s["t"] for s in seen if s["finals"] > 0)
+        # words appeared well before the line was complete, and grew as they were spoken
+        assert first_final - partial[0]["t"] > 1000
+        texts = [s["interim"].split("\n", 1)[-1].strip() for s in partial]
+        assert len(set(texts)) > 2 and len(texts[0]) < len(texts[-1])
+        assert texts[0].split()[0] in final
+    finally:
+        ctx.close()

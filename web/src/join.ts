@@ -411,11 +411,7 @@ function live(join: JoinInfo, kind: Kind): void {
           ${s.lines.map((l) => html`<div class=${classMap({ line: true, ai: l.ai, me: !l.ai })}><span class="who">${l.who}</span>${l.text}</div>`)}
           ${
             s.interim
-              ? html`<div
-                  class=${classMap({ line: true, interim: true, ai: s.interim.ai, me: !s.interim.ai })}
-                  id="interim"
-                  aria-hidden="true"
-                >
+              ? html`<div class=${classMap({ "line-live": true, ai: s.interim.ai, me: !s.interim.ai })} id="interim" aria-hidden="true">
                   <span class="who">${s.interim.ai ? "Interviewer (speaking)" : "You (speaking)"}</span>${s.interim.text}
                 </div>`
               : nothing

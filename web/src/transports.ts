@@ -201,6 +201,9 @@ export class LocalTransport implements Transport {
       case "audio_clear":
         this.player.clear(m.segment);
         break;
+      case "caption":
+        if (!this.ended) this.on.interim?.({ text: m.text, isAI: true });
+        break;
       case "error":
         this.on.error(m);
         if (m.code === "ended" || m.code === "mode_not_supported") this.ended = true;
