@@ -88,6 +88,21 @@ def missing_fields(state: AppState, candidate: Candidate) -> list[str]:
     return [registry.spec_name(f) or f for f in record.missing_fields(registry)]
 
 
+INVITE_EXPIRES_KEY = "inviteExpiresAt"
+
+
+def invite_expiry(meta: dict[str, Any]) -> datetime | None:
+    """When an emailed invite link stops working (None: no emailed invite, no expiry)."""
+    value = meta.get(INVITE_EXPIRES_KEY)
+    try:
+        when = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when
+
+
 def livekit_required(state: AppState):
     if state.gateway is None:
         raise ApiError(
