@@ -138,6 +138,11 @@ class PlatformClient:
     async def get_candidate(self, candidate_id: str) -> dict[str, Any]:
         return await self._call("GET", f"/api/agent/candidates/{candidate_id}")
 
+    async def get_candidate_results(self, candidate_id: str) -> list[dict[str, Any]]:
+        """The candidate's finished interviews' evaluations (overrides included)."""
+        results = await self._call("GET", f"/api/agent/candidates/{candidate_id}/results")
+        return results if isinstance(results, list) else []
+
     async def update_candidate_fields(
         self, candidate_id: str, fields: dict[str, Any]
     ) -> dict[str, Any]:

@@ -67,8 +67,9 @@ async def test_candidate_fields_merge_and_leave_missing_required(client):
         json={"fields": {"salary": "90k"}},
         headers=agent,
     )
-    assert res.json()["extracted_data"] == {"city": "Oslo", "salary": "90k"}
-    assert res.json()["missing_required"] == ["start_date"]
+    # stored under the field specs' names ("salary" is an alias of expected_salary)
+    assert res.json()["extracted_data"] == {"city": "Oslo", "expected_salary": "90k"}
+    assert res.json()["missing_required"] == ["earliest_start_date"]
     res = await client.patch(
         f"/api/agent/candidates/{cand['id']}/fields", json={"fields": {}}, headers=agent
     )

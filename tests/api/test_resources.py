@@ -94,7 +94,7 @@ async def test_create_interview_for_unknown_candidate_is_404(client):
 
 async def test_list_interviews_filters(client):
     a = await _candidate(client, name="A")
-    b = await _candidate(client, name="B")
+    b = await _candidate(client, name="B", missing_required=["notice_period"])
     ia = (
         await client.post("/api/interviews", json={"candidate_id": a["id"]}, headers=ADMIN)
     ).json()

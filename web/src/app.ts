@@ -7,6 +7,8 @@ import type { paths } from "./generated/api";
 import { badgeClass, label, modeLabel, splitList } from "./format";
 import { callResultView, candidateName, evaluationView, interviewDetails, interviewTable, transcriptView } from "./dashboard/views";
 import { parseCallResult, parseEvaluation } from "./dashboard/results";
+import { briefingResultView, parseBriefingResult } from "./calls/briefing";
+import { linkBox } from "./calls/link";
 import { stageOfStageDoc, stagesOfFull, type StageView } from "./dashboard/transcripts";
 import { str } from "./json";
 import { byId, html, mount, nothing, type TemplateResult } from "./view";
@@ -461,11 +463,18 @@ async function detail(id: string, isCurrent: () => boolean): Promise<void> {
           <h2>Voice agent</h2>
           <p class="muted small">Call the candidate to collect missing profile data, or get a spoken briefing before you interview them.</p>
           <div class="row">
-            <button class="btn secondary" id="call-candidate" ?disabled=${!candidate} @click=${() => startVoice("gap_filling")}>
+            <button
+              class="btn secondary"
+              id="call-candidate"
+              ?disabled=${!candidate || !candidate.missing_required.length}
+              aria-describedby="call-why"
+              @click=${() => startVoice("gap_filling")}
+            >
               Call Candidate
             </button>
             <button class="btn secondary" id="voice-briefing" @click=${() => startVoice("briefing")}>Voice Briefing</button>
           </div>
+          <p class="hint" id="call-why">${callHint(candidate)}</p>
           <div id="voice-out" class="gap-top-sm" aria-live="polite">${voiceOut}</div>
         </section>
       </div>
@@ -501,6 +510,14 @@ async function detail(id: string, isCurrent: () => boolean): Promise<void> {
   if (!(await refresh())) poll(isCurrent, 2000, refresh);
 }
 
+/** Why "Call Candidate" can or cannot be used: the fields a call would ask for. */
+function callHint(candidate: Candidate | null): string {
+  if (!candidate) return "This interview has no candidate record to call.";
+  const missing = candidate.missing_required;
+  if (!missing.length) return "Nothing is missing from this candidate's profile: there is nothing to call about.";
+  return `A call asks for: ${missing.map((f) => f.replace(/_/g, " ")).join(", ")}.`;
+}
+
 async function voiceSession(mode: "gap_filling" | "briefing", interview: Interview, candidate: Candidate | null): Promise<TemplateResult> {
   const what = mode === "gap_filling" ? "Gap-filling calls" : "Voice briefings";
   if (!config.sessionTypes.includes(mode)) {
@@ -522,14 +539,18 @@ async function voiceSession(mode: "gap_filling" | "briefing", interview: Intervi
       const created = await unwrap(api.POST("/api/interviews", { body: { candidate_id: candidate.id, job_id: interview.job_id, mode } }));
       room = created.interview.room_name;
     }
-    const link = inviteUrl(room);
     if (mode === "gap_filling") {
-      return html`<p class="notice ok">
-        Call ready. Send the candidate this link: <input type="text" readonly .value=${link} aria-label="Call link" />
-      </p>`;
+      const link = inviteUrl(room);
+      return html`<div class="notice ok">
+        <p class="flush">Call ready. Send the candidate this link:</p>
+        <div class="gap-top-sm">${linkBox(link, "Call link", "call-link", toast)}</div>
+      </div>`;
     }
+    const link = `${location.origin}/brief/${encodeURIComponent(room)}`;
     window.open(link, "_blank", "noopener");
-    return html`<p class="notice ok">Briefing ready — <a href=${link} target="_blank" rel="noopener">open the briefing</a>.</p>`;
+    return html`<p class="notice ok">
+      Briefing ready — <a href=${link} target="_blank" rel="noopener" id="briefing-link">open the briefing</a>.
+    </p>`;
   } catch (err) {
     return notice(message(err));
   }
@@ -576,6 +597,8 @@ async function loadReport(
     };
   }
   const evaluation = parseEvaluation(result);
+  const briefing = evaluation ? null : parseBriefingResult(result);
+  if (briefing) return { done: true, view: briefingResultView(briefing) };
   if (!evaluation) return { done: true, view: callResultView(parseCallResult(result)) };
   const openReport = async () => {
     const { data } = await api.GET("/api/web/interviews/{interview_id}/report.html", {

@@ -74,6 +74,8 @@ export type LocalFrame =
   | { type: "audio_start"; segment: number; sampleRate: number }
   | { type: "audio_end"; segment: number }
   | { type: "audio_clear"; segment: number }
+  // the interviewer's words as they are spoken (paced with the audio); the whole line follows as a data message
+  | { type: "caption"; text: string }
   | { type: "error"; code: string; message: string };
 
 /** A text frame from the local WebSocket, or null when it is not valid JSON or not known. */
@@ -123,6 +125,8 @@ function localFrame(v: JsonObject): LocalFrame | null {
       const segment = num(v.segment);
       return segment !== null ? { type: v.type, segment } : null;
     }
+    case "caption":
+      return typeof v.text === "string" ? { type: "caption", text: v.text } : null;
     case "error":
       return { type: "error", code: str(v.code, "error"), message: str(v.message, "Something went wrong.") };
     default:

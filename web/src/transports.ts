@@ -24,6 +24,8 @@ export interface TransportEvents {
   userState?(state: string): void;
   /** The server restarted: it replays the session from its first message, so forget what is shown. */
   reset?(): void;
+  /** Another tab or window took this session over; connect() again takes it back. */
+  elsewhere?(): void;
 }
 
 export interface Transport {
@@ -36,6 +38,8 @@ export interface Transport {
 
 /** Close codes after which reconnecting is pointless (the server ended or refused the session). */
 export const FINAL_CLOSE_CODES = new Set([4000, 4403, 4404]);
+/** The close code the server uses when another tab took the session over. */
+export const TAKEN_OVER = 4000;
 
 /** Wait before reconnect attempt number `retry` (0-based): 400 ms doubling, at most 4 s. */
 export function reconnectDelay(retry: number): number {
@@ -116,6 +120,11 @@ export class LocalTransport implements Transport {
       if (this.ws !== ws) return;
       this.ws = null;
       if (this.closed || this.ended) return;
+      if (ev.code === TAKEN_OVER) {
+        // Another tab of this interview connected: this one steps aside (it may take over again).
+        this.on.elsewhere?.();
+        return;
+      }
       if (FINAL_CLOSE_CODES.has(ev.code)) {
         this.on.error({ code: "closed", message: ev.reason || "The connection was closed." });
         this.on.status("ended");
@@ -191,6 +200,9 @@ export class LocalTransport implements Transport {
         break;
       case "audio_clear":
         this.player.clear(m.segment);
+        break;
+      case "caption":
+        if (!this.ended) this.on.interim?.({ text: m.text, isAI: true });
         break;
       case "error":
         this.on.error(m);

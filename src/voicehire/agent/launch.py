@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from livekit import rtc
 from livekit.agents import NOT_GIVEN, AgentSession
-from livekit.agents.voice.io import AudioInput, AudioOutput
+from livekit.agents.voice.io import AudioInput, AudioOutput, TextOutput
 from livekit.agents.voice.room_io import RoomOptions
 
 from voicehire.agent.engines import Engines
@@ -92,6 +92,8 @@ class SessionIO:
     room: rtc.Room | None = None
     audio_input: AudioInput | None = None
     audio_output: AudioOutput | None = None
+    # the agent's words as they are spoken (e.g. paced captions for the browser)
+    text_output: TextOutput | None = None
 
 
 async def start_session(
@@ -120,6 +122,8 @@ async def start_session(
         session.input.audio = io.audio_input
     if io.audio_output is not None and engines.tts is not None:
         session.output.audio = io.audio_output
+    if io.text_output is not None:
+        session.output.transcription = io.text_output
     runtime.attach(session)
     recording = runtime.config.enable_recording
     if io.room is None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from livekit.agents import AgentSession
-from livekit.agents.voice.io import AudioInput, AudioOutput
+from livekit.agents.voice.io import AudioInput, AudioOutput, TextOutput
 
 from voicehire.agent.audio_io import PacedAudioInput, WavFileAudioOutput
 from voicehire.agent.candidate_script import CandidateScript
@@ -88,6 +88,7 @@ async def start_local(
     realtime_audio: bool = False,
     audio_input: AudioInput | None = None,
     audio_output: AudioOutput | None = None,
+    text_output: TextOutput | None = None,
     sinks: list[MessageSink] | None = None,
 ) -> LocalRun:
     """Start ``runtime``'s session here (returns once it is under way).
@@ -113,6 +114,7 @@ async def start_local(
         sink=FanOut(*all_sinks),
         audio_input=audio_input,
         audio_output=audio_output,
+        text_output=text_output,
     )
     session = await start_session(runtime, engines, settings, io)
     return LocalRun(runtime, session, messages, audio)

@@ -449,6 +449,20 @@ class CancelRequest(Body):
     reason: ShortText | None = None
 
 
+class InviteRequest(Body):
+    kind: Literal["invite", "reminder"] = Field(
+        "invite", description="invite (or resend: a fresh expiry) or reminder (same expiry)"
+    )
+
+
+class InviteSent(BaseModel):
+    interview_id: str
+    kind: str
+    sent_to: str
+    join_url: str
+    expires_at: str
+
+
 class TranscriptIndexEntry(BaseModel):
     id: str
     kind: str

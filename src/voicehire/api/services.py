@@ -6,6 +6,7 @@ Routes stay thin: they validate input, call one of these, and shape the answer.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,7 +16,9 @@ from voicehire.api import webhooks_out
 from voicehire.api.errors import ApiError, not_found
 from voicehire.api.schemas import CandidateOut, InterviewOut, JoinInfo
 from voicehire.api.state import AppState
+from voicehire.domain.candidate import STATUS_KEY, CandidateRecord, ExtractedData
 from voicehire.domain.config import SessionConfig
+from voicehire.domain.fields import FieldRegistry, load_field_specs
 from voicehire.domain.plan import plan_for_session
 from voicehire.livekit_gateway import CANDIDATE_PREFIX, LiveKitGatewayError, new_room_name
 from voicehire.storage import repositories as repo
@@ -29,6 +32,76 @@ ROOM_PREFIX = {
     "gap_filling": "voice-gap-filling",
     "briefing": "voice-briefing",
 }
+
+
+_registries: dict[tuple[str, ...], FieldRegistry] = {}
+
+
+def field_registry(state: AppState) -> FieldRegistry:
+    """The gap-filling field specs: built-in plus ``FIELD_SPEC_FILES`` (loaded once)."""
+    paths = tuple(str(p) for p in state.settings.field_spec_paths)
+    if paths not in _registries:
+        _registries[paths] = load_field_specs(paths)
+    return _registries[paths]
+
+
+def field_names(state: AppState, names: Iterable[str], where: str) -> list[str]:
+    """``names`` as field spec names; a name no spec knows is refused (422) with the
+    list of valid names."""
+    registry = field_registry(state)
+    known, unknown = registry.normalise(names)
+    if unknown:
+        valid = sorted(registry)
+        raise ApiError(
+            422,
+            f"{where}: unknown field name(s) {', '.join(repr(n[:60]) for n in unknown[:10])}; "
+            f"use one of: {', '.join(valid)} (or add a spec in FIELD_SPEC_FILES)",
+            code="unknown_field",
+            extra={"unknown": unknown[:50], "valid": valid},
+        )
+    return known
+
+
+def field_values(state: AppState, fields: dict[str, Any]) -> dict[str, Any]:
+    """Collected values keyed by field spec name (``gap_filling_status`` kept, its keys
+    normalised too); unknown names are refused like :func:`field_names`."""
+    values = {k: v for k, v in fields.items() if k != STATUS_KEY}
+    field_names(state, values, "fields")
+    registry = field_registry(state)
+    out: dict[str, Any] = {registry.spec_name(k) or k: v for k, v in values.items()}
+    if STATUS_KEY in fields:
+        status = fields[STATUS_KEY]
+        if isinstance(status, dict):
+            status = {registry.spec_name(k) or k: v for k, v in status.items()}
+        out[STATUS_KEY] = status
+    return out
+
+
+def missing_fields(state: AppState, candidate: Candidate) -> list[str]:
+    """The candidate's missing required fields that hold no value yet, as spec names."""
+    registry = field_registry(state)
+    record = CandidateRecord(
+        extracted_data=ExtractedData.model_validate(
+            {k: v for k, v in (candidate.extracted_data or {}).items() if k != STATUS_KEY}
+        ),
+        missing_required=list(candidate.missing_required or []),
+    )
+    return [registry.spec_name(f) or f for f in record.missing_fields(registry)]
+
+
+INVITE_EXPIRES_KEY = "inviteExpiresAt"
+
+
+def invite_expiry(meta: dict[str, Any]) -> datetime | None:
+    """When an emailed invite link stops working (None: no emailed invite, no expiry)."""
+    value = meta.get(INVITE_EXPIRES_KEY)
+    try:
+        when = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when
 
 
 def livekit_required(state: AppState):
@@ -147,6 +220,16 @@ async def start_session(
     configuration always finds it. If LiveKit refuses, the interview ends in ``error``
     and the caller gets a 502 naming the LiveKit failure.
     """
+    if mode == "gap_filling":
+        missing = missing_fields(state, candidate) if candidate is not None else []
+        if not missing:
+            raise ApiError(
+                409,
+                "this candidate has no missing required fields; a gap-filling call would "
+                "have nothing to ask",
+                code="nothing_missing",
+            )
+        extra = {**(extra or {}), "missing_required": missing}
     interview_type = interview_type or (job.interview_type if job else "technical")
     plan = plan or (job.plan if job else plan_for_session(None, interview_type))
     max_duration = max_duration or state.settings.max_interview_duration
@@ -359,3 +442,28 @@ async def emit(
     """Write ``event_type`` to the webhook outbox in ``session``'s transaction; it is sent
     once the caller commits."""
     await state.webhooks.emit(session, event_type, data)
+
+
+async def candidate_results(session: AsyncSession, candidate_id: str) -> list[dict[str, Any]]:
+    """The candidate's finished, evaluated interviews, newest first: each evaluation
+    (with the human override kept in it) plus the interview's kind and date. What a
+    briefing about the candidate is made from."""
+    rows, _total = await repo.list_interviews(
+        session, candidate_id=candidate_id, mode="ai_interview", limit=20
+    )
+    out: list[dict[str, Any]] = []
+    for interview in rows:
+        if not repo.is_terminal(interview):
+            continue
+        stored = await repo.get_result(session, interview.id)
+        if stored is None or not isinstance(stored.result, dict):
+            continue
+        ended = interview.ended_at or interview.created_at
+        out.append(
+            {
+                **stored.result,
+                "interview_type": stored.result.get("interview_type") or interview.interview_type,
+                "date": ended.date().isoformat() if ended else None,
+            }
+        )
+    return out

@@ -10,6 +10,7 @@ field's latest status in ``extracted_data["gap_filling_status"]``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -25,6 +26,13 @@ from voicehire.domain.gap_filling import (
 )
 
 STATUS_KEY = "gap_filling_status"
+
+
+@lru_cache(maxsize=1)
+def _builtin_registry() -> FieldRegistry:
+    return load_field_specs()
+
+
 # Top-level keys of a record that describe the candidate (besides ``profile``).
 PROFILE_KEYS = ("current_title", "current_company", "location", "years_of_experience", "skills")
 
@@ -140,10 +148,17 @@ class CandidateRecord(BaseModel):
     def field_statuses(self) -> dict[str, FieldStatus]:
         return self.extracted_data.gap_filling_status
 
-    def missing_fields(self) -> list[str]:
-        """``missing_required`` minus fields that already hold a value."""
-        have = {canonical_name(k) for k, v in self.extracted_data.values().items() if v}
-        return [f for f in self.missing_required if canonical_name(f) not in have]
+    def missing_fields(self, registry: FieldRegistry | None = None) -> list[str]:
+        """``missing_required`` minus fields that already hold a value. Names are compared
+        as field specs: a value saved as ``expected_salary`` fills a missing
+        ``salary expectation`` (an alias of that spec)."""
+        registry = registry or _builtin_registry()
+
+        def key(name: str) -> str:
+            return registry.spec_name(name) or canonical_name(name)
+
+        have = {key(k) for k, v in self.extracted_data.values().items() if v not in (None, "")}
+        return [f for f in self.missing_required if key(f) not in have]
 
     def gap_filling_result(self, registry: FieldRegistry | None = None) -> GapFillingResult | None:
         """What earlier gap-filling calls saved in this record, as a call result (None when

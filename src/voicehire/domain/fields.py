@@ -232,6 +232,23 @@ class FieldRegistry(Mapping[str, FieldSpec]):
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and self._key(name) is not None
 
+    def spec_name(self, name: str) -> str | None:
+        """The spec name ``name`` means (``Salary expectation`` -> ``expected_salary``),
+        or None when no spec has that name or alias."""
+        return self._key(name) if isinstance(name, str) else None
+
+    def normalise(self, names: Iterable[str]) -> tuple[list[str], list[str]]:
+        """``names`` as spec names (in order, once each) and the names no spec knows."""
+        known: list[str] = []
+        unknown: list[str] = []
+        for name in names:
+            key = self.spec_name(name)
+            if key is None:
+                unknown.append(name)
+            elif key not in known:
+                known.append(key)
+        return known, unknown
+
     def get_spec(self, name: str) -> FieldSpec:
         """The spec for ``name``; raises :class:`UnknownFieldError` if there is none."""
         return self[name]

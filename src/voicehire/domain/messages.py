@@ -243,6 +243,14 @@ class AudioClearFrame(WireModel):
     segment: int
 
 
+class CaptionFrame(WireModel):
+    """The interviewer's words as they are spoken, paced with the audio (live only, never
+    replayed); the whole line follows as a ``transcription`` data message."""
+
+    type: Literal["caption"] = "caption"
+    text: str
+
+
 class ErrorFrame(WireModel):
     type: Literal["error"] = "error"
     code: str
@@ -259,6 +267,7 @@ ServerFrame = Annotated[
     | AudioStartFrame
     | AudioEndFrame
     | AudioClearFrame
+    | CaptionFrame
     | ErrorFrame,
     Field(discriminator="type"),
 ]

@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from voicehire.domain.candidate import STATUS_KEY, CandidateRecord, ExtractedData
+from voicehire.domain.fields import FieldRegistry
 from voicehire.storage.models import (
     ALLOWED_TRANSITIONS,
     TERMINAL_STATUSES,
@@ -77,9 +79,14 @@ async def list_candidates(
 
 
 async def merge_candidate_fields(
-    session: AsyncSession, candidate: Candidate, fields: dict[str, Any]
+    session: AsyncSession,
+    candidate: Candidate,
+    fields: dict[str, Any],
+    registry: FieldRegistry | None = None,
 ) -> None:
     """Merge collected answers into ``extracted_data``; those fields are no longer missing.
+    Names are compared as field specs (``registry``, else the built-in specs), so a value
+    saved as ``expected_salary`` fills a missing ``salary_expectation``.
 
     The row is locked and re-read first (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite
     has one writer), so concurrent merges of different fields all survive."""
@@ -87,7 +94,13 @@ async def merge_candidate_fields(
     data = dict(candidate.extracted_data or {})
     data.update(fields)
     candidate.extracted_data = data
-    candidate.missing_required = [f for f in (candidate.missing_required or []) if f not in fields]
+    record = CandidateRecord(
+        extracted_data=ExtractedData.model_validate(
+            {k: v for k, v in data.items() if k != STATUS_KEY}
+        ),
+        missing_required=list(candidate.missing_required or []),
+    )
+    candidate.missing_required = record.missing_fields(registry)
     candidate.updated_at = utcnow()
     await session.flush()
 

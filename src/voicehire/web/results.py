@@ -72,6 +72,12 @@ class InProcessPlatform:
             candidate = await services.load_candidate(session, candidate_id)
             return CandidateOut.of(candidate).model_dump(mode="json")
 
+    async def get_candidate_results(self, candidate_id: str) -> list[dict[str, Any]]:
+        await self.state.start()
+        async with self.state.db.sessionmaker() as session:
+            await services.load_candidate(session, candidate_id)
+            return await services.candidate_results(session, candidate_id)
+
     async def update_candidate_fields(
         self, candidate_id: str, fields: dict[str, Any]
     ) -> dict[str, Any]:
@@ -79,7 +85,10 @@ class InProcessPlatform:
 
         async with self.state.db.sessionmaker() as session:
             candidate = await services.load_candidate(session, candidate_id)
-            await repo.merge_candidate_fields(session, candidate, fields)
+            fields = services.field_values(self.state, fields)
+            await repo.merge_candidate_fields(
+                session, candidate, fields, services.field_registry(self.state)
+            )
             await services.emit(
                 self.state,
                 session,

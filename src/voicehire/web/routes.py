@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -69,6 +70,12 @@ async def candidate_page(room: RoomName):
     return _page("join.html")
 
 
+@router.get("/brief/{room}", include_in_schema=False)
+async def briefing_page(room: RoomName):
+    """The recruiter's voice briefing (the same page bundle; no candidate consent)."""
+    return _page("join.html")
+
+
 def manager_of(app: Any) -> LiveSessionManager:
     return app.state.vh_web
 
@@ -101,6 +108,18 @@ async def join_info(room: RoomName, state: StateDep, session: SessionDep) -> dic
             code="unknown_room",
         )
     meta = interview.room_metadata or {}
+    invite_until = services.invite_expiry(meta)
+    if (
+        interview.status == "scheduled"
+        and invite_until is not None
+        and invite_until < datetime.now(UTC)
+    ):
+        raise ApiError(
+            410,
+            f"this invite link expired on {invite_until:%d %B %Y, %H:%M} UTC; "
+            "ask the hiring team to send it again",
+            code="invite_expired",
+        )
     try:
         plan = load_plan(interview.plan)
         stages = [{"id": s.id, "title": s.title} for s in plan.stages]

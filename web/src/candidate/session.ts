@@ -22,6 +22,12 @@ export interface InterviewState {
   segments: number | null;
   ended: boolean;
   endedByCandidate: boolean;
+  /** "End interview" was pressed: shown at once, before the interviewer's closing line. */
+  ending: boolean;
+  /** The session was taken over by another tab or window of this browser. */
+  elsewhere: boolean;
+  /** Epoch milliseconds the session started (for the time-remaining indicator). */
+  startedAt: number | null;
   errors: string[];
 }
 
@@ -51,6 +57,9 @@ export function initialState(): InterviewState {
     segments: null,
     ended: false,
     endedByCandidate: false,
+    ending: false,
+    elsewhere: false,
+    startedAt: null,
     errors: [],
   };
 }
@@ -96,8 +105,10 @@ export function applyMessage(s: InterviewState, msg: DataMessage): void {
   }
 }
 
-export function statusText(s: InterviewState): string {
-  if (s.ended) return STATE_LABEL.ended ?? "ended";
+export function statusText(s: InterviewState, what = "Interview"): string {
+  if (s.elsewhere) return `${what} continued in another tab`;
+  if (s.ended) return `${what} ended`;
+  if (s.ending) return `Ending the ${what.toLowerCase()}…`;
   if (s.turn) return "Your turn — please answer";
   return STATE_LABEL[s.status] ?? s.status;
 }
@@ -116,4 +127,25 @@ export function stageClass(s: InterviewState, stages: readonly { id: string }[],
   if (i < current) return "done";
   if (i === current) return s.ended ? "done" : "current";
   return "";
+}
+
+/** Seconds left of `maxDuration` at `now` (null before the start or without a limit). */
+export function remainingSeconds(s: InterviewState, maxDuration: number | null, now: number): number | null {
+  if (s.startedAt === null || !maxDuration) return null;
+  return Math.max(0, Math.round(maxDuration - (now - s.startedAt) / 1000));
+}
+
+/** "12:05 left" / "0:09 left"; "" when unknown. */
+export function remainingText(seconds: number | null): string {
+  if (seconds === null) return "";
+  const m = Math.floor(seconds / 60);
+  const sec = seconds % 60;
+  return `${m}:${String(sec).padStart(2, "0")} left`;
+}
+
+/** The newest caption: the interviewer's words being spoken, else the last line. */
+export function latestCaption(s: InterviewState): { who: string; text: string; ai: boolean } | null {
+  if (s.interim?.text) return { who: s.interim.ai ? "Interviewer" : "You", text: s.interim.text, ai: s.interim.ai };
+  const last = s.lines[s.lines.length - 1];
+  return last ? { who: last.who, text: last.text, ai: last.ai } : null;
 }

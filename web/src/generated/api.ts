@@ -184,8 +184,31 @@ export interface paths {
         /**
          * Update Candidate Fields
          * @description Merge collected values into ``extracted_data``; they leave ``missing_required``.
+         *     Field names are normalised to field spec names; an unknown name is refused (422)
+         *     with the list of valid names (``gap_filling_status`` holds the call's statuses).
          */
         patch: operations["update_candidate_fields_api_agent_candidates__candidate_id__fields_patch"];
+        trace?: never;
+    };
+    "/api/agent/candidates/{candidate_id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Candidate Results
+         * @description The candidate's finished interviews' evaluations (human overrides included), newest
+         *     first, with ``interview_type`` and ``date``: a briefing's earlier results.
+         */
+        get: operations["get_candidate_results_api_agent_candidates__candidate_id__results_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/agent/interviews/{interview_id}/config": {
@@ -291,7 +314,12 @@ export interface paths {
         /** List Candidates */
         get: operations["list_candidates_api_candidates_get"];
         put?: never;
-        /** Create Candidate */
+        /**
+         * Create Candidate
+         * @description A candidate. ``missing_required`` names gap-filling field specs (aliases and other
+         *     spellings are stored under the spec's name); an unknown name is refused (422) with
+         *     the list of valid names.
+         */
         post: operations["create_candidate_api_candidates_post"];
         delete?: never;
         options?: never;
@@ -425,6 +453,28 @@ export interface paths {
         get: operations["list_files_api_interviews__interview_id__files_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/interviews/{interview_id}/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send Invite
+         * @description Email the candidate their link through SMTP. ``invite`` (also a resend) starts a
+         *     fresh expiry of ``INVITE_TTL_HOURS``; ``reminder`` keeps the current one. The
+         *     candidate page refuses an expired link (410) until an invite is sent again.
+         */
+        post: operations["send_invite_api_interviews__interview_id__invite_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1646,6 +1696,29 @@ export interface components {
              * @description The machine's: hire, maybe, no_hire or needs_review (not confident)
              */
             recommendation: string | null;
+        };
+        /** InviteRequest */
+        InviteRequest: {
+            /**
+             * Kind
+             * @description invite (or resend: a fresh expiry) or reminder (same expiry)
+             * @default invite
+             * @enum {string}
+             */
+            kind?: "invite" | "reminder";
+        };
+        /** InviteSent */
+        InviteSent: {
+            /** Expires At */
+            expires_at: string;
+            /** Interview Id */
+            interview_id: string;
+            /** Join Url */
+            join_url: string;
+            /** Kind */
+            kind: string;
+            /** Sent To */
+            sent_to: string;
         };
         /** JobCreate */
         JobCreate: {
@@ -2937,6 +3010,93 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CandidateOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_candidate_results_api_agent_candidates__candidate_id__results_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                candidate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    }[];
                 };
             };
             /** @description Bad request */
@@ -4325,6 +4485,95 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FileLink"][];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    send_invite_api_interviews__interview_id__invite_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                interview_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["InviteRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InviteSent"];
                 };
             };
             /** @description Bad request */

@@ -17,6 +17,7 @@ export type ServerFrame =
   | AudioStartFrame
   | AudioEndFrame
   | AudioClearFrame
+  | CaptionFrame
   | ErrorFrame;
 
 export interface Contracts {
@@ -337,6 +338,14 @@ export interface AudioEndFrame {
 export interface AudioClearFrame {
   type: "audio_clear";
   segment: number;
+}
+/**
+ * The interviewer's words as they are spoken, paced with the audio (live only, never
+ * replayed); the whole line follows as a ``transcription`` data message.
+ */
+export interface CaptionFrame {
+  type: "caption";
+  text: string;
 }
 export interface ErrorFrame {
   type: "error";

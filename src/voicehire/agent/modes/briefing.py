@@ -26,6 +26,7 @@ from voicehire.agent.modes.records import (
     briefing_data,
     is_gap_filling_result,
     load_candidate,
+    load_interviews,
     load_job,
 )
 from voicehire.agent.runtime import RuntimeOptions, runtime_options
@@ -150,6 +151,7 @@ class BriefingRuntime(CallRuntime):
             "candidate": self.data.candidate.name,
             "spoken": b.spoken_text(),
             "who": b.who,
+            "result": b.result,
             "strengths": b.strengths,
             "concerns": b.concerns,
             "open_questions": b.open_questions,
@@ -229,7 +231,8 @@ def briefing_runtime(
 
 async def build(request: SessionRequest) -> BriefingRuntime:
     """The candidate (API or metadata), the job (metadata ``job`` or the API interview's),
-    earlier results (metadata ``interviews``) and gap-filling results (metadata
+    earlier results (metadata ``interviews``, else the candidate's finished interviews
+    from the API) and gap-filling results (metadata
     ``gapFilling``, else what a gap-filling call saved in the record). Writes nothing."""
     config = request.config
     meta, problems = config.call_metadata()
@@ -240,7 +243,7 @@ async def build(request: SessionRequest) -> BriefingRuntime:
         config,
         candidate,
         job=await load_job(meta, request.platform, request.interview_id),
-        interviews=meta.interviews or [],
+        interviews=await load_interviews(config, meta, request.platform),
         gap_filling=meta.gap_filling if is_gap_filling_result(meta.gap_filling) else None,
         interviewer_name=meta.interviewer_name,
         options=request.options(DEFAULT_AGENT_NAME),

@@ -230,6 +230,24 @@ async def load_candidate(
     return candidate, False
 
 
+async def load_interviews(
+    config: SessionConfig, meta: CallMetadata, platform: PlatformClient | None
+) -> list[Any]:
+    """Earlier interview results: the metadata's ``interviews``, else the candidate's
+    finished, evaluated interviews from the API (human overrides included)."""
+    if meta.interviews:
+        return list(meta.interviews)
+    if platform is not None and config.candidate_id:
+        try:
+            return await platform.get_candidate_results(config.candidate_id)
+        except PlatformError as exc:
+            logger.error(
+                "could not fetch the candidate's interview results",
+                extra={"candidate_id": config.candidate_id, "error": str(exc)},
+            )
+    return []
+
+
 async def load_job(
     meta: CallMetadata, platform: PlatformClient | None, interview_id: str | None
 ) -> dict[str, Any] | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
@@ -148,18 +148,31 @@ async def get_candidate(candidate_id: Id, session: SessionDep, _: AgentDep):
     return CandidateOut.of(await services.load_candidate(session, candidate_id))
 
 
+@router.get("/candidates/{candidate_id}/results")
+async def get_candidate_results(
+    candidate_id: Id, session: SessionDep, _: AgentDep
+) -> list[dict[str, Any]]:
+    """The candidate's finished interviews' evaluations (human overrides included), newest
+    first, with ``interview_type`` and ``date``: a briefing's earlier results."""
+    await services.load_candidate(session, candidate_id)
+    return await services.candidate_results(session, candidate_id)
+
+
 @router.patch("/candidates/{candidate_id}/fields", response_model=CandidateOut)
 async def update_candidate_fields(
     candidate_id: Id, body: CandidateFieldsUpdate, state: StateDep, session: SessionDep, _: AgentDep
 ):
-    """Merge collected values into ``extracted_data``; they leave ``missing_required``."""
+    """Merge collected values into ``extracted_data``; they leave ``missing_required``.
+    Field names are normalised to field spec names; an unknown name is refused (422)
+    with the list of valid names (``gap_filling_status`` holds the call's statuses)."""
     candidate = await services.load_candidate(session, candidate_id)
-    await repo.merge_candidate_fields(session, candidate, body.fields)
+    fields = services.field_values(state, body.fields)
+    await repo.merge_candidate_fields(session, candidate, fields, services.field_registry(state))
     await services.emit(
         state,
         session,
         webhooks_out.CANDIDATE_UPDATED,
-        {"candidate": services.candidate_data(candidate), "updatedFields": sorted(body.fields)},
+        {"candidate": services.candidate_data(candidate), "updatedFields": sorted(fields)},
     )
     await session.commit()
     active, _total = await repo.list_interviews(

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from voicehire.api import services
-from voicehire.api.deps import AdminDep, Limit, Offset, SessionDep
+from voicehire.api.deps import AdminDep, Limit, Offset, SessionDep, StateDep
 from voicehire.api.schemas import ID_PATTERN, CandidateCreate, CandidateList, CandidateOut
 from voicehire.storage import repositories as repo
 
@@ -16,8 +16,17 @@ CandidateId = Annotated[str, Path(pattern=ID_PATTERN)]
 
 
 @router.post("", status_code=201, response_model=CandidateOut)
-async def create_candidate(body: CandidateCreate, session: SessionDep, _: AdminDep):
-    candidate = await repo.create_candidate(session, **body.model_dump())
+async def create_candidate(
+    body: CandidateCreate, state: StateDep, session: SessionDep, _: AdminDep
+):
+    """A candidate. ``missing_required`` names gap-filling field specs (aliases and other
+    spellings are stored under the spec's name); an unknown name is refused (422) with
+    the list of valid names."""
+    fields = body.model_dump()
+    fields["missing_required"] = services.field_names(
+        state, body.missing_required, "missing_required"
+    )
+    candidate = await repo.create_candidate(session, **fields)
     await session.commit()
     return CandidateOut.of(candidate)
 

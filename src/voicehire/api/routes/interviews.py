@@ -3,11 +3,12 @@ token, and read transcripts and results."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Query
 
-from voicehire.api import services
+from voicehire.api import mailer, services
 from voicehire.api.deps import AdminDep, Limit, Offset, SessionDep, StateDep
 from voicehire.api.errors import ApiError
 from voicehire.api.schemas import (
@@ -17,6 +18,8 @@ from voicehire.api.schemas import (
     InterviewCreated,
     InterviewList,
     InterviewOut,
+    InviteRequest,
+    InviteSent,
     JoinInfo,
     Mode,
     ResultOut,
@@ -51,6 +54,63 @@ async def create_interview(
         enable_recording=body.enable_recording,
     )
     return InterviewCreated(interview=InterviewOut.of(interview), join=join)
+
+
+@router.post("/{interview_id}/invite", response_model=InviteSent)
+async def send_invite(
+    interview_id: InterviewId,
+    state: StateDep,
+    session: SessionDep,
+    _: AdminDep,
+    body: Annotated[InviteRequest | None, Body()] = None,
+):
+    """Email the candidate their link through SMTP. ``invite`` (also a resend) starts a
+    fresh expiry of ``INVITE_TTL_HOURS``; ``reminder`` keeps the current one. The
+    candidate page refuses an expired link (410) until an invite is sent again."""
+    kind = (body or InviteRequest()).kind
+    settings = state.settings
+    interview = await services.load_interview(session, interview_id)
+    if interview.status != "scheduled":
+        raise ApiError(409, f"interview {interview_id} is {interview.status}; no invite is sent")
+    candidate = (
+        await services.load_candidate(session, interview.candidate_id)
+        if interview.candidate_id
+        else None
+    )
+    if candidate is None or not candidate.email:
+        raise ApiError(422, "the candidate has no email address; add one first", code="no_email")
+    if not settings.smtp_host:
+        raise ApiError(
+            503, "email is not configured: set SMTP_HOST (and SMTP_*)", code="smtp_not_configured"
+        )
+    meta = dict(interview.room_metadata or {})
+    expires = services.invite_expiry(meta)
+    if kind == "invite" or expires is None:
+        expires = datetime.now(UTC) + timedelta(hours=settings.invite_ttl_hours)
+    link = services.join_info(state, interview, None, None, None).join_url
+    msg = mailer.invite_message(
+        settings,
+        to=candidate.email,
+        candidate_name=candidate.name,
+        role=str(meta.get("interviewRole") or ""),
+        link=link,
+        expires_at=expires,
+        reminder=kind == "reminder",
+    )
+    try:
+        await mailer.send(settings, msg)
+    except mailer.MailError as exc:
+        raise ApiError(502, str(exc), code="smtp_error") from None
+    meta[services.INVITE_EXPIRES_KEY] = expires.isoformat()
+    interview.room_metadata = meta
+    await session.commit()
+    return InviteSent(
+        interview_id=interview.id,
+        kind=kind,
+        sent_to=candidate.email,
+        join_url=link,
+        expires_at=expires.isoformat(),
+    )
 
 
 @router.get("", response_model=InterviewList)

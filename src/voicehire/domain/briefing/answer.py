@@ -113,8 +113,15 @@ def _interviews(data: BriefingData, facts: dict[str, Fact], b: Briefing) -> list
             kind += f" on {r.date}"
         if r.score is not None:
             bits.append(f"score {tidy_number(r.score)} out of {tidy_number(r.max_score)}")
-        if r.recommendation:
-            bits.append(f"recommendation {r.recommendation.replace('_', ' ')}")
+        if r.recommendation and r.decided_by:
+            decision = f"the hiring team's decision is {r.recommendation}"
+            if r.machine_recommendation:
+                decision += f" (the evaluator said {r.machine_recommendation})"
+            if r.decision_note:
+                decision += f", because: {r.decision_note.rstrip('.')}"
+            bits.append(decision)
+        elif r.recommendation:
+            bits.append(f"recommendation {r.recommendation}")
         if r.strengths:
             bits.append(f"strengths: {', '.join(r.strengths)}")
         if r.concerns:
@@ -334,6 +341,35 @@ _NOT_TERMS = {
 }
 
 
+# Words that open a request rather than name a thing.
+_LEAD_WORDS = {
+    "give",
+    "please",
+    "summarise",
+    "summarize",
+    "list",
+    "describe",
+    "explain",
+    "anything",
+    "are",
+    "were",
+    "will",
+    "where",
+    "and",
+    "so",
+    "ok",
+    "okay",
+    "also",
+    "hey",
+    "quick",
+    "their",
+    "the",
+    "she",
+    "he",
+    "they",
+}
+
+
 def _named_terms(question: str) -> list[str]:
     """Proper nouns and technical names in a question ("Kubernetes", "C++", "AWS"), which
     a topic keyword such as "experience" must not answer for."""
@@ -347,6 +383,55 @@ def _named_terms(question: str) -> list[str]:
         if technical or capitalised:
             terms.append(word)
     return terms
+
+
+def _topic_word(term: str) -> bool:
+    """A capitalised word that names a topic the file has ("Salary?", "Notice period?")."""
+    return any(t.pattern.search(term) for t in TOPICS)
+
+
+def _sentences(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"(?<=[.!?])\s+|\n+", text) if p.strip()]
+
+
+def _term_lines(data: BriefingData, terms: list[str]) -> list[tuple[str, str]]:
+    """What the file says about named things ("Kubernetes"): skills that name them, the
+    candidate's interview answers that mention them, resume and job lines."""
+    terms = [t for t in terms if not _topic_word(t)]
+    if not terms:
+        return []
+
+    def hit(text: str) -> bool:
+        return any(mentions(text, t) for t in terms)
+
+    out: list[tuple[str, str]] = []
+    skills = [s for s in data.candidate.skills if hit(s)]
+    if skills:
+        out.append((f"Listed skills: {', '.join(skills)}.", "candidate.skills"))
+    for i, r in enumerate(data.interviews):
+        quotes = [e for e in r.evidence if hit(e.quote)][:2]
+        for e in quotes:
+            where = f'Asked "{e.question.rstrip("?.")}?"' if e.question else "In the interview"
+            out.append(
+                (f'{where}, they said: "{_clip_words(e.quote, 45)}"', f"interviews[{i}].evidence")
+            )
+        for s in [*r.strengths, *r.concerns]:
+            if hit(s):
+                out.append((as_sentence(s), f"interviews[{i}]"))
+    if data.resume_summary:
+        for sentence in _sentences(data.resume_summary):
+            if hit(sentence):
+                out.append((f"Resume: {as_sentence(sentence)}", "resume_summary"))
+    if data.job is not None:
+        must = [m for m in data.job.must_haves if hit(m)]
+        if must:
+            out.append((f"The role lists {', '.join(must)} as a must-have.", "job.must_haves"))
+    return out
+
+
+def _clip_words(text: str, n: int) -> str:
+    words = text.split()
+    return text.strip() if len(words) <= n else " ".join(words[:n]) + "..."
 
 
 def _data_text(data: BriefingData, facts: dict[str, Fact]) -> str:
@@ -363,11 +448,22 @@ def answer_question(data: BriefingData, question: str) -> GroundedAnswer:
     facts = collect_facts(data)
     briefing = build_briefing(data)
     haystack = _data_text(data, facts)
-    unknown = [t for t in _named_terms(q) if t.lower() not in haystack]
+    unknown = [t for t in _named_terms(q) if t.lower() not in haystack and not _topic_word(t)]
     if unknown:
         # "Does she have Kubernetes experience?" is about Kubernetes, which the file
         # never mentions; years of general experience would not answer it.
         return GroundedAnswer(_not_in_file(" or ".join(unknown)), False, [])
+    named = _named_terms(q)
+    first = re.match(r"\s*([A-Z][A-Za-z0-9+#.\-]*[A-Za-z0-9+#])", q)
+    if first and first.group(1).lower() not in _NOT_TERMS | _LEAD_WORDS:
+        named = [first.group(1), *named]  # "Kubernetes experience?"
+    about_terms = _term_lines(data, named) if named else []
+    if about_terms:
+        # "Kubernetes experience?" is answered by what the candidate said about
+        # Kubernetes (and the skills that name it), not by their years of experience.
+        return GroundedAnswer(
+            " ".join(text for text, _ in about_terms), True, sorted({s for _, s in about_terms})
+        )
     matched = [t for t in TOPICS if t.pattern.search(q)]
     specific = [t for t in matched if not t.generic]
     topics = specific or matched

@@ -147,6 +147,25 @@ def _score_text(r: InterviewResult) -> str:
     return f"scored {score} out of {top} in the earlier{kind} interview"
 
 
+def _result_text(r: InterviewResult) -> str:
+    kind = f"{r.interview_type} interview" if r.interview_type else "earlier interview"
+    parts = []
+    if r.score is not None:
+        parts.append(
+            f"they scored {tidy_number(r.score)} out of {tidy_number(r.max_score)} in the {kind}"
+        )
+    else:
+        parts.append(f"they finished the {kind}")
+    if r.recommendation and r.decided_by:
+        decision = f"the hiring team's decision is {r.recommendation}"
+        if r.machine_recommendation:
+            decision += f", overriding the evaluator's {r.machine_recommendation}"
+        parts.append(decision)
+    elif r.recommendation:
+        parts.append(f"the evaluator recommends {r.recommendation}")
+    return "; ".join(parts)
+
+
 def _money_bounds(value: Any, spec_name: str) -> tuple[float, float, str, str] | None:
     """(low, high, currency, period) of a salary given as JSON or as words."""
     if isinstance(value, dict) and ("amount" in value or "min" in value):
@@ -300,6 +319,7 @@ def build_briefing(data: BriefingData) -> Briefing:
     opening = _opening_questions(data, concerns, open_questions, handled)
     return Briefing(
         who=who,
+        result=capitalized(_result_text(data.interviews[0])) if data.interviews else "",
         strengths=_dedupe(strengths),
         concerns=_dedupe(concerns),
         open_questions=_dedupe(open_questions),

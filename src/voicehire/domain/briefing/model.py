@@ -86,9 +86,56 @@ class JobInfo(BaseModel):
     description: str | None = None
 
 
+# "intro.about_you: Clear structure" -> "Clear structure" (evaluation text may lead with
+# a question or competency id, which must never be read aloud).
+_ID_PREFIX = re.compile(r"^\s*[a-z0-9]+(?:[._-][a-z0-9]+)+\s*:\s*")
+_ID = re.compile(r"^[a-z0-9]+(?:[._][a-z0-9]+)+$")
+
+
+def plain_words(text: str) -> str:
+    """Evaluation text as it may be said aloud: no leading id, an id itself in words."""
+    text = _ID_PREFIX.sub("", text.strip())
+    if _ID.match(text):
+        text = re.sub(r"[._]+", " ", text)
+    return text
+
+
+class Evidence(BaseModel):
+    """The candidate's own words in an interview, with the question they answered."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    question: str = ""
+    quote: str
+
+
+def _answer_evidence(answers: Any) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for a in answers if isinstance(answers, list) else []:
+        if not isinstance(a, dict):
+            continue
+        question = str(a.get("question_text") or "")
+        quotes = [q for q in a.get("evidence") or [] if isinstance(q, str)]
+        quotes += [
+            str(k.get("evidence"))
+            for k in a.get("key_points") or []
+            if isinstance(k, dict) and k.get("evidence")
+        ]
+        if not quotes and isinstance(a.get("answer_text"), str) and a["answer_text"].strip():
+            quotes = [a["answer_text"]]
+        for quote in quotes:
+            if quote.strip() and quote not in seen:
+                seen.add(quote)
+                out.append({"question": question, "quote": quote.strip()})
+    return out
+
+
 class InterviewResult(BaseModel):
     """An earlier interview's outcome. Accepts VoiceHire's evaluation result shape
-    (``summary.overall_score`` on 0-10, ``areas_for_improvement``) or a flat one."""
+    (``summary.overall_score`` on 0-10, ``areas_for_improvement``, ``answers`` with their
+    evidence, a human ``override`` that wins over the machine's recommendation) or a flat
+    one."""
 
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
 
@@ -107,19 +154,41 @@ class InterviewResult(BaseModel):
         validation_alias=AliasChoices("concerns", "areas_for_improvement", "weaknesses"),
     )
     summary: str | None = Field(None, validation_alias=AliasChoices("summary", "rationale"))
+    evidence: list[Evidence] = Field(default_factory=list)
+    machine_recommendation: str | None = Field(
+        None, description="The evaluator's recommendation when a person overrode it"
+    )
+    decision_note: str | None = Field(None, description="The person's reason for the decision")
+    decided_by: str | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _flatten_evaluation(cls, data: Any) -> Any:
         if isinstance(data, dict) and isinstance(data.get("summary"), dict):
-            flat = {k: v for k, v in data.items() if k != "summary"}
+            flat = {k: v for k, v in data.items() if k not in ("summary", "answers")}
             for k, v in data["summary"].items():
                 flat.setdefault(k, v)
+            if "evidence" not in flat:
+                flat["evidence"] = _answer_evidence(data.get("answers"))
             override = data.get("override")
             if isinstance(override, dict) and override.get("recommendation"):
+                if flat.get("recommendation") != override["recommendation"]:
+                    flat["machine_recommendation"] = flat.get("recommendation")
                 flat["recommendation"] = override["recommendation"]
+                flat["decision_note"] = override.get("note") or None
+                flat["decided_by"] = override.get("by") or "the hiring team"
             return flat
         return data
+
+    @field_validator("interview_type", "recommendation", "machine_recommendation")
+    @classmethod
+    def _words(cls, v: str | None) -> str | None:
+        return re.sub(r"[_-]+", " ", v).strip() if isinstance(v, str) else v
+
+    @field_validator("strengths", "concerns")
+    @classmethod
+    def _plain(cls, v: list[str]) -> list[str]:
+        return [t for t in (plain_words(x) for x in v) if t]
 
     @property
     def ratio(self) -> float | None:
@@ -172,6 +241,8 @@ class Fact:
 @dataclass(frozen=True)
 class Briefing:
     who: str
+    # the latest finished interview and the hiring team's decision, in words
+    result: str = ""
     strengths: list[str] = field(default_factory=list)
     concerns: list[str] = field(default_factory=list)
     open_questions: list[str] = field(default_factory=list)
@@ -188,6 +259,8 @@ class Briefing:
 
     def _compose(self, per_section: int, item_words: int) -> str:
         parts = [f"Here's your briefing. {as_sentence(self.who)}"]
+        if self.result:
+            parts.append(as_sentence(self.result))
         for title, items in (
             ("Strengths", self.strengths),
             ("Concerns", self.concerns),

@@ -15,6 +15,7 @@ from voicehire.domain.messages import (
     AudioClearFrame,
     AudioEndFrame,
     AudioStartFrame,
+    CaptionFrame,
     WireModel,
 )
 
@@ -139,3 +140,20 @@ class BrowserAudioOutput(io.AudioOutput):
         if not interrupted:
             self.segments_played += 1
         self.on_playback_finished(playback_position=duration, interrupted=interrupted)
+
+
+class BrowserCaptionOutput(io.TextOutput):
+    """The interviewer's words to the page as they are spoken: behind a
+    ``TranscriptSynchronizer`` the text arrives paced with the audio, as LiveKit's
+    transcription does in a room."""
+
+    def __init__(self, page: FrameSink) -> None:
+        super().__init__(label="browser-captions", next_in_chain=None)
+        self.page = page
+
+    async def capture_text(self, text: str) -> None:
+        if text:
+            self.page.emit_live(CaptionFrame(text=text))
+
+    def flush(self) -> None:
+        pass

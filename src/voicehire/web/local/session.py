@@ -17,6 +17,8 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+from livekit.agents.voice.transcription import TranscriptSynchronizer
+
 from voicehire.agent.engines import Engines, build_engines
 from voicehire.agent.launch import SessionRequest, build_runtime
 from voicehire.agent.local_run import LocalRun, start_local
@@ -39,7 +41,7 @@ from voicehire.domain.messages import (
 from voicehire.domain.outcome import SessionOutcome
 from voicehire.settings import Settings
 from voicehire.storage.objects import transcript_store
-from voicehire.web.local.audio import BrowserAudioInput, BrowserAudioOutput
+from voicehire.web.local.audio import BrowserAudioInput, BrowserAudioOutput, BrowserCaptionOutput
 
 logger = logging.getLogger(__name__)
 
@@ -242,13 +244,23 @@ class LiveSession:
                 if engines.tts is not None
                 else None
             )
+            # captions paced with the speech, as LiveKit's synchronized transcription
+            sync = (
+                TranscriptSynchronizer(
+                    next_in_chain_audio=self.speaker,
+                    next_in_chain_text=BrowserCaptionOutput(self),
+                )
+                if self.speaker is not None
+                else None
+            )
             run = await start_local(
                 settings,
                 runtime,
                 engines=engines,
                 store=transcript_store(settings),
                 audio_input=self.mic,
-                audio_output=self.speaker,
+                audio_output=sync.audio_output if sync is not None else None,
+                text_output=sync.text_output if sync is not None else None,
                 sinks=[self],
             )
             self._started(run)
