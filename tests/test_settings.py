@@ -64,3 +64,11 @@ def test_invalid_settings_get_a_clear_message(monkeypatch, env, message):
         load_settings()
     assert message in str(err.value)
     assert str(err.value).startswith("Invalid VoiceHire settings")
+
+
+def test_a_copied_env_example_loads(tmp_path, monkeypatch):
+    """Copying .env.example to .env as it is (blank values included) must not break."""
+    (tmp_path / ".env").write_text((ROOT / ".env.example").read_text())
+    monkeypatch.chdir(tmp_path)
+    s = load_settings()
+    assert s.agent_http_port is None and s.agent_load_threshold is None

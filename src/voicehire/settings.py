@@ -37,6 +37,18 @@ class Settings(BaseSettings):
     )
     agent_session_timeout: int = Field(600, ge=10, description="Idle seconds before giving up")
     max_participants: int = Field(2, ge=2)
+    agent_http_port: int | None = Field(
+        None,
+        ge=0,
+        le=65535,
+        description="Worker health endpoint port (unset: 8081 in start, any free in dev; 0: any)",
+    )
+    agent_load_threshold: float | None = Field(
+        None,
+        gt=0.0,
+        description="Worker load (0-1 of the CPU) above which it takes no new jobs "
+        "(unset: 0.7 in start, no limit in dev; above 1: no limit)",
+    )
 
     # --- Engines ------------------------------------------------------------------------
     llm_provider: Literal["auto", "openai", "policy"] = "auto"
@@ -132,6 +144,11 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, v: object) -> object:
         return v.upper() if isinstance(v, str) else v
+
+    @field_validator("agent_http_port", "agent_load_threshold", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
 
     @field_validator("livekit_url")
     @classmethod
