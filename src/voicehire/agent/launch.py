@@ -24,6 +24,7 @@ from voicehire.agent.messages import MessageSink
 from voicehire.agent.modes import mode_for
 from voicehire.agent.runtime import RuntimeOptions, SessionRuntime, runtime_options
 from voicehire.agent.speech import turn as speech_turn
+from voicehire.agent.speech.timing import track_turn_timing
 from voicehire.domain.config import SessionConfig
 from voicehire.settings import Settings
 from voicehire.storage.transcripts import TranscriptWriter
@@ -100,7 +101,10 @@ async def start_session(
     # without STT the person answers in text (manual turns).
     turn_handling: dict[str, Any] = dict(speech_turn.turn_handling(settings, hearing=hearing))
     if not in_room:
-        turn_handling["interruption"] = {"resume_false_interruption": False}
+        turn_handling["interruption"] = {
+            **turn_handling.get("interruption", {}),
+            "resume_false_interruption": False,
+        }
     session: AgentSession[SessionRuntime] = AgentSession(
         userdata=runtime,
         llm=runtime.llm_for(engines.llm),
@@ -115,6 +119,8 @@ async def start_session(
     if io.audio_output is not None and engines.tts is not None:
         session.output.audio = io.audio_output
     runtime.attach(session)
+    if hearing:
+        track_turn_timing(session, runtime.options.endpointing)
     if io.room is None:
         await session.start(agent=runtime.begin())
         return session
