@@ -83,7 +83,9 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-async def measure(turns: int, voice: str = "espeak") -> dict[str, list[float]]:
+async def measure(
+    turns: int, voice: str = "espeak", turn_detection: str = "auto"
+) -> dict[str, list[float]]:
     tts = EspeakTTS()
     samples, rate = await candidate_answer(ANSWER, voice)
     tail = _trailing_silence(samples, rate)
@@ -95,7 +97,10 @@ async def measure(turns: int, voice: str = "espeak") -> dict[str, list[float]]:
         vad=build_vad(),
     )
     settings = load_settings(
-        llm_provider="policy", silence_timeout=120, transcript_dir="/tmp/voicehire-bench"
+        llm_provider="policy",
+        silence_timeout=120,
+        transcript_dir="/tmp/voicehire-bench",
+        turn_detection=turn_detection,
     )
     run = await start_interview(
         settings,

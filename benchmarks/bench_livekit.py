@@ -311,7 +311,7 @@ def print_breakdown(parts: dict[str, list[float]]) -> None:
         )
 
 
-def _start(workdir: Path) -> dict[str, Any]:
+def _start(workdir: Path, turn_detection: str) -> dict[str, Any]:
     from tests.livekit_server.conftest import TranscriptionEndpoint, _base_env
 
     binary = find_livekit_server()
@@ -335,6 +335,7 @@ def _start(workdir: Path) -> dict[str, Any]:
             "TTS_PROVIDER": "espeak",
             "TRANSCRIPT_DIR": str(workdir / "transcripts"),
             "SILENCE_TIMEOUT": "120",
+            "TURN_DETECTION": turn_detection,
             "LOG_LEVEL": "INFO",
             "LOG_FILE": str(workdir / "worker.jsonl"),
         }
@@ -378,11 +379,11 @@ def _stop(stack: dict[str, Any]) -> None:
         stack["stt"].stop()
 
 
-def _local_turns(turns: int, voice: str) -> list[float] | str:
+def _local_turns(turns: int, voice: str, turn_detection: str) -> list[float] | str:
     try:
         from benchmarks.bench_latency import measure
 
-        return asyncio.run(measure(turns, voice))["total"]
+        return asyncio.run(measure(turns, voice, turn_detection))["total"]
     except Exception as exc:  # the local benchmark moved or failed: say so, go on
         return f"local transport not measured: {exc!r}"
 
@@ -398,6 +399,13 @@ def main(argv: list[str] | None = None) -> int:
         choices=["piper", "espeak"],
         default=None,
         help="the candidates' voice (default: piper when the speech extra is installed)",
+    )
+    parser.add_argument(
+        "--turn-detection",
+        choices=["auto", "vad"],
+        default="auto",
+        help="vad: turns end on VAD silence + MIN_ENDPOINTING_DELAY alone (no end-of-turn "
+        "model), to compare the transports without the model's waits",
     )
     args = parser.parse_args(argv)
     if find_livekit_server() is None:
@@ -415,19 +423,19 @@ def main(argv: list[str] | None = None) -> int:
     answer = np.interp(positions, np.arange(len(samples)), samples).astype(np.int16)
     stack: dict[str, Any] = {}
     try:
-        stack = _start(workdir)
+        stack = _start(workdir, args.turn_detection)
         single = asyncio.run(
             _level(stack, 1, args.turns, answer, budget=90, turn_budget=30 + args.turns * 15)
         )
         parts = breakdown(single["results"], workdir / "worker.jsonl")
-        local = _local_turns(args.turns, voice)
+        local = _local_turns(args.turns, voice, args.turn_detection)
         load = " / ".join(f"{x:.1f}" for x in psutil.getloadavg())
         print(f"machine: {psutil.cpu_count()} cores, load average {load} (1/5/15 min)")
         print(f"(a) join -> first agent audio: {single['join_p50'] * 1000:.0f} ms (1 room)")
         print(
             f"(b) end of speech -> first agent audio frame, {single['turns']} turns, candidate "
-            f"voice {voice}: LiveKit p50 {single['p50'] * 1000:.0f} ms / "
-            f"p95 {single['p95'] * 1000:.0f} ms"
+            f"voice {voice}, TURN_DETECTION={args.turn_detection}: "
+            f"LiveKit p50 {single['p50'] * 1000:.0f} ms / p95 {single['p95'] * 1000:.0f} ms"
         )
         print_breakdown(parts)
         if isinstance(local, str):

@@ -336,8 +336,8 @@ async def run(args: argparse.Namespace) -> int:
         f"\nend of speech -> final transcript, {five.size / RATE:.1f} s answer (Piper voice), "
         f"VAD stream adapter, {args.runs} runs"
     )
-    quick = load_settings().local_stt_silence
-    for label, silence in (("session VAD, 0.55 s", None), (f"LOCAL_STT_SILENCE {quick} s", quick)):
+    quick = 0.25  # LOCAL_STT_SILENCE=0.25 (the default is 0.55, the session VAD's)
+    for label, silence in (("VAD silence 0.55 s", None), (f"LOCAL_STT_SILENCE={quick}", quick)):
         scripted = await end_of_speech_latency(ScriptedSTT(["x"] * 99), five, args.runs, silence)
         whisper = await end_of_speech_latency(WhisperSTT(transcriber), five, args.runs, silence)
         print(f"  {label}:")
@@ -366,7 +366,8 @@ async def run(args: argparse.Namespace) -> int:
     if args.turns:
         answer = sets["piper joe (neural)"][0]
         print(f"\nend of candidate speech -> first agent audio, real session, {args.turns} turns")
-        whisper_stt = lk_stt.StreamAdapter(stt=WhisperSTT(transcriber), vad=build_vad(quick))
+        silence = load_settings().local_stt_silence
+        whisper_stt = lk_stt.StreamAdapter(stt=WhisperSTT(transcriber), vad=build_vad(silence))
         offline = Engines(llm=_policy(), stt=whisper_stt, tts=piper, vad=build_vad())
         baseline = Engines(llm=_policy(), stt=ScriptedSTT(["x"] * 99), tts=espeak, vad=build_vad())
         print(

@@ -75,7 +75,7 @@ class Settings(BaseSettings):
         "", description="Words Whisper should expect (product and technology names)"
     )
     local_stt_silence: float = Field(
-        0.25,
+        0.55,
         ge=0.1,
         le=2.0,
         description="Seconds of silence that close an utterance for Whisper (its own VAD; "

