@@ -74,10 +74,13 @@ def _log_problems(ctx: JobContext, problems: list[str]) -> None:
 async def entrypoint(ctx: JobContext) -> None:
     settings = get_settings()
     platform = _platform_client(settings)
+    runtime = None
     try:
-        await run_job(ctx, settings, platform)
+        runtime = await run_job(ctx, settings, platform)
     finally:
-        if platform is not None:
+        # A running session closes the client itself once its result is delivered (the
+        # job's shutdown callbacks run concurrently: closing it here raced the upload).
+        if platform is not None and runtime is None:
             ctx.add_shutdown_callback(platform.aclose)
 
 
@@ -158,6 +161,8 @@ async def run_job(
             await runtime.end("job_shutdown", speak=False)
         if deliveries:
             await asyncio.wait(deliveries, timeout=RESULT_WAIT)
+        if platform is not None:
+            await platform.aclose()
 
     runtime.on_end(after_end)
     ctx.add_shutdown_callback(on_shutdown)
