@@ -1,7 +1,8 @@
 """Per-turn response latency through the real audio pipeline with the local engines.
 
-Each turn: espeak-ng speaks a candidate answer into a paced microphone stand-in; Silero
-VAD and the endpointing delay decide the turn is over; a scripted STT returns the text;
+Each turn: the candidate's voice (Piper when installed, else espeak-ng; ``--voice``)
+speaks an answer into a paced microphone stand-in; Silero VAD, the end-of-turn model and
+the endpointing delays decide the turn is over; a scripted STT returns the text;
 the interviewer policy answers; espeak-ng synthesises the reply. Latency is measured from
 the end of the candidate's speech (last voiced sample) to the first frame of agent audio.
 The endpointing part is the framework's ``end_of_turn_delay`` for that turn; the rest is
@@ -55,6 +56,26 @@ def _trailing_silence(samples: np.ndarray, rate: int, threshold: int = 300) -> f
     return 0.0 if len(voiced) == 0 else (len(samples) - 1 - voiced[-1]) / rate
 
 
+def candidate_voices() -> list[str]:
+    """The voices a scripted candidate can answer in, the natural one first."""
+    from voicehire.agent.speech.models import local_tts_installed
+
+    return (["piper"] if local_tts_installed() else []) + ["espeak"]
+
+
+async def candidate_answer(text: str, voice: str) -> tuple[np.ndarray, int]:
+    """``text`` spoken by the candidate's voice: Piper (en_US-joe-medium, natural
+    prosody) or espeak-ng (flat, robotic). The end-of-turn model hears the difference:
+    it judges most espeak-ng answers unfinished (see README, "Where a turn's time goes")."""
+    if voice == "piper":
+        from voicehire.agent.speech.piper_tts import PiperTTS
+
+        engine = PiperTTS()
+        pcm = await asyncio.to_thread(lambda: b"".join(engine.sentences_pcm(text)))
+        return np.frombuffer(pcm, dtype=np.int16), engine.sample_rate
+    return read_wav(await EspeakTTS().synthesize_wav(text))
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     k = (len(ordered) - 1) * q
@@ -62,9 +83,11 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-async def measure(turns: int) -> dict[str, list[float]]:
+async def measure(
+    turns: int, voice: str = "espeak", turn_detection: str = "auto"
+) -> dict[str, list[float]]:
     tts = EspeakTTS()
-    samples, rate = read_wav(await tts.synthesize_wav(ANSWER))
+    samples, rate = await candidate_answer(ANSWER, voice)
     tail = _trailing_silence(samples, rate)
     mic = PacedAudioInput(sample_rate=16000)
     engines = Engines(
@@ -74,7 +97,10 @@ async def measure(turns: int) -> dict[str, list[float]]:
         vad=build_vad(),
     )
     settings = load_settings(
-        llm_provider="policy", silence_timeout=120, transcript_dir="/tmp/voicehire-bench"
+        llm_provider="policy",
+        silence_timeout=120,
+        transcript_dir="/tmp/voicehire-bench",
+        turn_detection=turn_detection,
     )
     run = await start_interview(
         settings,
@@ -113,15 +139,25 @@ async def measure(turns: int) -> dict[str, list[float]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--turns", type=int, default=20)
+    parser.add_argument(
+        "--voice",
+        choices=["piper", "espeak"],
+        default=None,
+        help="the candidate's voice (default: piper when the speech extra is installed)",
+    )
     args = parser.parse_args(argv)
+    voice = args.voice or candidate_voices()[0]
     if espeak_path() is None:
         print("espeak-ng is not installed; run `make setup` (as root) first")
         return 1
     started = time.perf_counter()
-    r = asyncio.run(measure(args.turns))
+    r = asyncio.run(measure(args.turns, voice))
     beyond = [t - e for t, e in zip(r["total"], r["endpointing"], strict=True)]
     ms = lambda v: f"{v * 1000:7.1f} ms"  # noqa: E731
-    print(f"per-turn latency, end of candidate speech -> first agent audio ({args.turns} turns)")
+    print(
+        f"per-turn latency, end of candidate speech -> first agent audio ({args.turns} turns, "
+        f"candidate voice {voice})"
+    )
     print(f"  total           p50 {ms(_pct(r['total'], 0.5))}   p95 {ms(_pct(r['total'], 0.95))}")
     print(
         f"  endpointing     p50 {ms(_pct(r['endpointing'], 0.5))}   "

@@ -1,15 +1,18 @@
 """Voice latency and capacity over a real LiveKit server on loopback.
 
 Starts the pinned ``livekit-server`` (``make livekit``) and the real worker (``voicehire
-agent dev``: interviewer policy, espeak-ng voice, Silero VAD, and the OpenAI STT plugin
-posting each utterance to a local transcription endpoint that answers at once). Scripted
-candidates are ``livekit.rtc`` participants that speak espeak-ng answers through an
+agent dev``: interviewer policy, espeak-ng voice, Silero VAD, LiveKit's end-of-turn model,
+and the OpenAI STT plugin posting each utterance to a local transcription endpoint that
+answers at once). Scripted candidates are ``livekit.rtc`` participants that speak their
+answers (Piper's natural voice when installed, else espeak-ng; ``--voice``) through an
 ``AudioSource`` in real time and listen to the agent's track.
 
 (a) join -> first agent audio frame at the candidate;
 (b) per turn, end of the candidate's voiced audio -> first agent audio frame received by
     the candidate, p50/p95, beside the same turns through the local transport
-    (``benchmarks.bench_latency``);
+    (``benchmarks.bench_latency``), and where the time goes: the worker's ``turn timing``
+    log (end-of-turn wait and the model's verdict, LLM first token, TTS first audio, when
+    the agent's audio started) matched to the candidate's clock;
 (c) 1/5/10/20 concurrent rooms in one worker process: p95 turn latency, CPU (cores) and
     RSS per job, and the first level whose p95 exceeds 1.5x the single-room p95.
 Printed, not asserted. Each level is bounded in time.
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import secrets
 import shutil
 import statistics
@@ -32,8 +36,8 @@ from typing import Any
 
 import numpy as np
 import psutil
-import yaml
 
+from benchmarks.bench_latency import ANSWER, candidate_answer, candidate_voices
 from voicehire.devstack import (
     LiveKitServer,
     LiveKitServerConfig,
@@ -42,43 +46,7 @@ from voicehire.devstack import (
 )
 from voicehire.livekit_gateway import make_join_token
 
-ANSWER = "I have five years of backend experience with Python and Go."
-QUIET_BEFORE_ANSWER = 0.6  # seconds of agent silence before the candidate answers
-
-
-def _plan_file(folder: Path, questions: int) -> Path:
-    plan = {
-        "id": "bench-livekit",
-        "title": "LiveKit latency benchmark",
-        "stages": [
-            {
-                "id": "greeting",
-                "title": "Greeting",
-                "kind": "greeting",
-                "opening": "Hello.",
-                "time_budget": 600,
-            },
-            {
-                "id": "talk",
-                "title": "Talk",
-                "time_budget": 3600,
-                "questions": [
-                    {"id": f"q{i}", "text": f"Question number {i}, tell me more?"}
-                    for i in range(questions)
-                ],
-            },
-            {
-                "id": "closing",
-                "title": "Closing",
-                "kind": "closing",
-                "opening": "Thanks.",
-                "time_budget": 600,
-            },
-        ],
-    }
-    path = folder / "bench_plan.yaml"
-    path.write_text(yaml.safe_dump(plan), encoding="utf-8")
-    return path
+QUIET_BEFORE_ANSWER = 1.0  # seconds of agent silence before the candidate answers
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -98,13 +66,20 @@ def _voiced_end(samples: np.ndarray, rate: int, threshold: int = 300) -> float:
 
 @dataclass
 class RoomResult:
+    room: str = ""
     join_to_audio: float | None = None
     turns: list[float] = field(default_factory=list)
+    # per turn, wall clock: end of the candidate's voice, first agent audio heard
+    walls: list[tuple[float, float]] = field(default_factory=list)
     error: str | None = None
 
 
 async def _candidate_room(
-    stack: dict[str, Any], plan: Path, turns: int, answer: np.ndarray, deadline: float
+    stack: dict[str, Any],
+    turns: int,
+    answer: np.ndarray,
+    deadline: float,
+    turn_budget: float | None = None,
 ) -> RoomResult:
     from tests.livekit_server.candidate import RATE, Candidate
 
@@ -117,13 +92,14 @@ async def _candidate_room(
         identity=f"candidate-{room}",
         dispatch_agent=stack["agent_name"],
         dispatch_metadata={
-            "plan": str(plan),
+            "plan": "full",  # room metadata may only name a built-in plan
             "candidateName": "Bench Candidate",
             "maxDuration": 3600,
         },
     )
-    out = RoomResult()
+    out = RoomResult(room=room)
     cand = Candidate(cfg.url, token)
+    wall = time.time() - time.monotonic()  # monotonic -> wall clock (the worker logs wall)
     voiced = _voiced_end(answer, RATE)
     try:
         await cand.join()
@@ -132,28 +108,34 @@ async def _candidate_room(
             lambda: cand.first_agent_audio, max(1.0, deadline - time.monotonic()), "greeting"
         )
         out.join_to_audio = (cand.first_agent_audio or 0) - cand.joined_at
+        if turn_budget is not None:  # a cold start does not eat the turns' time
+            deadline = max(deadline, time.monotonic() + turn_budget)
         for _ in range(turns):
-            # Answer once the agent has asked and gone quiet.
+            # Answer once the agent has asked, is listening (its `lk.agent.state`) and
+            # its audio has gone quiet: a stage's opening line and its question have a
+            # pause between them.
             await cand.wait_for(
                 lambda: (
-                    cand.of_type("question") and cand._quiet_frames >= QUIET_BEFORE_ANSWER * 100
+                    cand.of_type("question")
+                    and cand.agent_state() == "listening"
+                    and cand._quiet_frames >= QUIET_BEFORE_ANSWER * 100
                 ),
                 max(1.0, deadline - time.monotonic()),
                 "the agent to finish asking",
             )
-            starts_before = len(cand.agent_speech_starts)
             started = time.monotonic()
             await cand.say(answer)
             end_of_voice = started + voiced
-            await cand.wait_for(
-                lambda n=starts_before: len(cand.agent_speech_starts) > n,
-                max(1.0, deadline - time.monotonic()),
-                "the agent's reply",
-            )
-            reply = next(t for t in cand.agent_speech_starts[starts_before:] if t > end_of_voice)
+
+            def replies(after: float = end_of_voice) -> list[float]:
+                return [t for t in cand.agent_speech_starts if t > after]
+
+            await cand.wait_for(replies, max(1.0, deadline - time.monotonic()), "the agent's reply")
+            reply = replies()[0]
             out.turns.append(reply - end_of_voice)
-    except (AssertionError, StopIteration) as exc:
-        out.error = str(exc)[:200]
+            out.walls.append((end_of_voice + wall, reply + wall))
+    except AssertionError as exc:
+        out.error = str(exc)[:200] or "assertion failed"
     finally:
         await cand.leave()
     return out
@@ -192,7 +174,12 @@ def _job_rss_mb(worker_pid: int) -> list[float]:
 
 
 async def _level(
-    stack: dict[str, Any], plan: Path, rooms: int, turns: int, answer: np.ndarray, budget: float
+    stack: dict[str, Any],
+    rooms: int,
+    turns: int,
+    answer: np.ndarray,
+    budget: float,
+    turn_budget: float | None = None,
 ) -> dict[str, Any]:
     worker_pid = stack["worker"].pid
     deadline = time.monotonic() + budget
@@ -219,7 +206,7 @@ async def _level(
 
     sampler = asyncio.create_task(sample_rss())
     results = await asyncio.gather(
-        *(_candidate_room(stack, plan, turns, answer, deadline) for _ in range(rooms))
+        *(_candidate_room(stack, turns, answer, deadline, turn_budget) for _ in range(rooms))
     )
     sample_cpu()
     sampler.cancel()
@@ -239,10 +226,92 @@ async def _level(
         "errors": [r.error for r in results if r.error],
         "latencies": latencies,
         "joins": joins,
+        "results": results,
     }
 
 
-def _start(workdir: Path) -> dict[str, Any]:
+def _turn_timings(log: Path) -> dict[str, list[dict[str, Any]]]:
+    """The worker's ``turn timing`` records (voicehire.agent.speech.timing), by room."""
+    by_room: dict[str, list[dict[str, Any]]] = {}
+    if not log.exists():
+        return by_room
+    for line in log.read_text(errors="replace").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if record.get("event") == "turn timing" and isinstance(record.get("turn_timing"), dict):
+            by_room.setdefault(record.get("room", ""), []).append(record["turn_timing"])
+    return by_room
+
+
+def breakdown(results: list[RoomResult], log: Path) -> dict[str, list[float]]:
+    """Each measured turn split at the worker's timestamps (all in ms):
+    uplink+VAD (candidate's end of voice -> the VAD's last speaking moment), the
+    end-of-turn wait, LLM first token, TTS first audio, the rest in the worker until its
+    audio started, and downlink (agent audio started -> first frame heard)."""
+    timings = _turn_timings(log)
+    parts: dict[str, list[float]] = {
+        k: []
+        for k in (
+            "voice->vad",
+            "end_of_turn",
+            "llm_ttft",
+            "tts_ttfb",
+            "worker_other",
+            "downlink",
+            "eot_unfinished",
+        )
+    }
+    for r in results:
+        records = timings.get(r.room, [])
+        for voice_end, heard in r.walls:
+            near = [
+                t
+                for t in records
+                if t.get("speech_ended_at")
+                and abs(t["speech_ended_at"] - voice_end) < 1.5
+                and t.get("reply_started_at")
+            ]
+            if not near:
+                continue
+            t = min(near, key=lambda t: abs(t["speech_ended_at"] - voice_end))
+            eot = t.get("end_of_turn_ms") or 0.0
+            llm = t.get("llm_ttft_ms") or 0.0
+            tts = t.get("tts_ttfb_ms") or 0.0
+            spoken = (t["reply_started_at"] - t["speech_ended_at"]) * 1000
+            parts["voice->vad"].append((t["speech_ended_at"] - voice_end) * 1000)
+            parts["end_of_turn"].append(eot)
+            parts["llm_ttft"].append(llm)
+            parts["tts_ttfb"].append(tts)
+            parts["worker_other"].append(spoken - eot - llm - tts)
+            parts["downlink"].append((heard - t["reply_started_at"]) * 1000)
+            if t.get("judged_unfinished") is not None:
+                parts["eot_unfinished"].append(1.0 if t["judged_unfinished"] else 0.0)
+    return parts
+
+
+def print_breakdown(parts: dict[str, list[float]]) -> None:
+    if not parts["end_of_turn"]:
+        print("    where the time goes: no `turn timing` records matched the turns")
+        return
+    cells = [
+        f"{name} {statistics.median(values):.0f}"
+        for name, values in parts.items()
+        if values and name != "eot_unfinished"
+    ]
+    print(
+        f"    where the time goes (p50 ms, {len(parts['end_of_turn'])} turns): " + ", ".join(cells)
+    )
+    if parts["eot_unfinished"]:
+        share = statistics.mean(parts["eot_unfinished"])
+        print(
+            f"    end-of-turn model judged the answer unfinished in {share:.0%} of turns "
+            "(then the wait is MAX_ENDPOINTING_DELAY instead of MIN_ENDPOINTING_DELAY)"
+        )
+
+
+def _start(workdir: Path, turn_detection: str) -> dict[str, Any]:
     from tests.livekit_server.conftest import TranscriptionEndpoint, _base_env
 
     binary = find_livekit_server()
@@ -266,7 +335,9 @@ def _start(workdir: Path) -> dict[str, Any]:
             "TTS_PROVIDER": "espeak",
             "TRANSCRIPT_DIR": str(workdir / "transcripts"),
             "SILENCE_TIMEOUT": "120",
-            "LOG_LEVEL": "WARNING",
+            "TURN_DETECTION": turn_detection,
+            "LOG_LEVEL": "INFO",
+            "LOG_FILE": str(workdir / "worker.jsonl"),
         }
     )
     from voicehire.devstack import voicehire_command
@@ -274,7 +345,7 @@ def _start(workdir: Path) -> dict[str, Any]:
     log = workdir / "worker.log"
     with log.open("ab") as out:
         worker = subprocess.Popen(
-            [*voicehire_command("agent", "dev"), "--log-level", "warn"],
+            [*voicehire_command("agent", "dev"), "--log-level", "info"],
             env=env,
             cwd=workdir,
             stdout=out,
@@ -308,11 +379,11 @@ def _stop(stack: dict[str, Any]) -> None:
         stack["stt"].stop()
 
 
-def _local_turns(turns: int) -> list[float] | str:
+def _local_turns(turns: int, voice: str, turn_detection: str) -> list[float] | str:
     try:
         from benchmarks.bench_latency import measure
 
-        return asyncio.run(measure(turns))["total"]
+        return asyncio.run(measure(turns, voice, turn_detection))["total"]
     except Exception as exc:  # the local benchmark moved or failed: say so, go on
         return f"local transport not measured: {exc!r}"
 
@@ -323,6 +394,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--levels", default="1,5,10,20", help="concurrent rooms for (c)")
     parser.add_argument("--level-turns", type=int, default=4, help="turns per room in (c)")
     parser.add_argument("--level-budget", type=float, default=150, help="seconds per level")
+    parser.add_argument(
+        "--voice",
+        choices=["piper", "espeak"],
+        default=None,
+        help="the candidates' voice (default: piper when the speech extra is installed)",
+    )
+    parser.add_argument(
+        "--turn-detection",
+        choices=["auto", "vad"],
+        default="auto",
+        help="vad: turns end on VAD silence + MIN_ENDPOINTING_DELAY alone (no end-of-turn "
+        "model), to compare the transports without the model's waits",
+    )
     args = parser.parse_args(argv)
     if find_livekit_server() is None:
         print("skipped: livekit-server not found (run `make livekit`; needs Go)")
@@ -330,23 +414,30 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("espeak-ng") is None:
         print("skipped: espeak-ng is not installed")
         return 0
-    from tests.livekit_server.candidate import speech
+    from tests.livekit_server.candidate import RATE
 
+    voice = args.voice or candidate_voices()[0]
     workdir = Path(tempfile.mkdtemp(prefix="vh-bench-livekit-"))
-    answer = speech(ANSWER, workdir)
-    plan = _plan_file(workdir, args.turns + 5)
+    samples, rate = asyncio.run(candidate_answer(ANSWER, voice))
+    positions = np.arange(0, len(samples) * RATE / rate) * rate / RATE
+    answer = np.interp(positions, np.arange(len(samples)), samples).astype(np.int16)
     stack: dict[str, Any] = {}
     try:
-        stack = _start(workdir)
+        stack = _start(workdir, args.turn_detection)
         single = asyncio.run(
-            _level(stack, plan, 1, args.turns, answer, budget=60 + args.turns * 15)
+            _level(stack, 1, args.turns, answer, budget=90, turn_budget=30 + args.turns * 15)
         )
-        local = _local_turns(args.turns)
+        parts = breakdown(single["results"], workdir / "worker.jsonl")
+        local = _local_turns(args.turns, voice, args.turn_detection)
+        load = " / ".join(f"{x:.1f}" for x in psutil.getloadavg())
+        print(f"machine: {psutil.cpu_count()} cores, load average {load} (1/5/15 min)")
         print(f"(a) join -> first agent audio: {single['join_p50'] * 1000:.0f} ms (1 room)")
         print(
-            f"(b) end of speech -> first agent audio frame, {single['turns']} turns: "
+            f"(b) end of speech -> first agent audio frame, {single['turns']} turns, candidate "
+            f"voice {voice}, TURN_DETECTION={args.turn_detection}: "
             f"LiveKit p50 {single['p50'] * 1000:.0f} ms / p95 {single['p95'] * 1000:.0f} ms"
         )
+        print_breakdown(parts)
         if isinstance(local, str):
             print(f"    {local}")
         else:
@@ -361,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
         saturated = None
         for rooms in [int(x) for x in args.levels.split(",") if x.strip()]:
             r = asyncio.run(
-                _level(stack, plan, rooms, args.level_turns, answer, budget=args.level_budget)
+                _level(stack, rooms, args.level_turns, answer, budget=args.level_budget)
             )
             if base is None:
                 base = r["p95"]

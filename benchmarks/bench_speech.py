@@ -37,6 +37,7 @@ from voicehire.agent.engines import Engines, build_vad
 from voicehire.agent.espeak_tts import EspeakTTS, espeak_path
 from voicehire.agent.speech.models import local_stt_installed, local_tts_installed
 from voicehire.agent.speech.wav_answers import resample
+from voicehire.settings import load_settings
 from voicehire.testing.audio import PacedAudioInput, ScriptedSTT
 
 ANSWERS = Path(__file__).with_name("speech_answers.txt")
@@ -163,9 +164,12 @@ def _trailing_silence(samples: np.ndarray, threshold: int = 300) -> float:
     return 0.0 if len(voiced) == 0 else (len(samples) - 1 - voiced[-1]) / RATE
 
 
-async def end_of_speech_latency(engine: Any, samples: np.ndarray, runs: int) -> list[float]:
-    """Last voiced sample played in real time -> FINAL_TRANSCRIPT out of the VAD adapter."""
-    adapter = lk_stt.StreamAdapter(stt=engine, vad=build_vad())
+async def end_of_speech_latency(
+    engine: Any, samples: np.ndarray, runs: int, min_silence: float | None = None
+) -> list[float]:
+    """Last voiced sample played in real time -> FINAL_TRANSCRIPT out of the VAD adapter
+    (``min_silence``: the VAD's closing silence; None: Silero's default 0.55 s)."""
+    adapter = lk_stt.StreamAdapter(stt=engine, vad=build_vad(min_silence))
     stream = adapter.stream()
     lead = np.zeros(RATE // 2, dtype=np.int16)
     tail = np.zeros(RATE * 2, dtype=np.int16)
@@ -197,6 +201,34 @@ async def end_of_speech_latency(engine: Any, samples: np.ndarray, runs: int) -> 
     await feeder
     await stream.aclose()
     return latencies
+
+
+async def segmented_wer(
+    engine: Any, texts: list[str], audio: list[np.ndarray], min_silence: float | None
+) -> float:
+    """WER of what the VAD stream adapter hands Whisper: each answer cut into utterances
+    at ``min_silence`` pauses (a shorter silence cuts more often, and Whisper then sees
+    less context). Frames are pushed as fast as the VAD takes them."""
+    adapter = lk_stt.StreamAdapter(stt=engine, vad=build_vad(min_silence))
+    stream = adapter.stream()
+    gap = np.zeros(RATE * 2, dtype=np.int16)
+
+    async def feed() -> None:
+        for samples in audio:
+            for frame in frames_from_samples(np.concatenate([gap, samples, gap]), RATE):
+                stream.push_frame(frame)
+                await asyncio.sleep(0)
+        stream.end_input()
+
+    feeder = asyncio.create_task(feed())
+    heard: list[str] = []
+    async for event in stream:
+        if event.type == lk_stt.SpeechEventType.FINAL_TRANSCRIPT and event.alternatives:
+            heard.append(event.alternatives[0].text)
+    await feeder
+    await stream.aclose()
+    errors, words = word_errors(" ".join(texts), " ".join(heard))
+    return errors / words
 
 
 async def tts_first_audio(engine: Any, runs: int) -> tuple[list[float], float]:
@@ -304,11 +336,24 @@ async def run(args: argparse.Namespace) -> int:
         f"\nend of speech -> final transcript, {five.size / RATE:.1f} s answer (Piper voice), "
         f"VAD stream adapter, {args.runs} runs"
     )
-    scripted = await end_of_speech_latency(ScriptedSTT(["x"] * 99), five, args.runs)
-    whisper = await end_of_speech_latency(WhisperSTT(transcriber), five, args.runs)
-    print(f"  scripted test STT  {_ms(scripted)}   (VAD silence detection alone)")
-    print(f"  Whisper base       {_ms(whisper)}   (target: Whisper's share <= 500 ms)")
-    print(f"  Whisper's share    p50 {(_pct(whisper, 0.5) - _pct(scripted, 0.5)) * 1000:6.0f} ms")
+    quick = 0.25  # LOCAL_STT_SILENCE=0.25 (the default is 0.55, the session VAD's)
+    for label, silence in (("VAD silence 0.55 s", None), (f"LOCAL_STT_SILENCE={quick}", quick)):
+        scripted = await end_of_speech_latency(ScriptedSTT(["x"] * 99), five, args.runs, silence)
+        whisper = await end_of_speech_latency(WhisperSTT(transcriber), five, args.runs, silence)
+        print(f"  {label}:")
+        print(f"    scripted test STT  {_ms(scripted)}   (VAD silence detection alone)")
+        print(f"    Whisper base       {_ms(whisper)}   (target: 500 ms end to end)")
+        share = (_pct(whisper, 0.5) - _pct(scripted, 0.5)) * 1000
+        print(f"    Whisper's share    p50 {share:6.0f} ms")
+    piper_set = sets["piper joe (neural)"][: args.segmented]
+    for label, silence in (("0.55 s", None), (f"{quick} s", quick)):
+        wer = await segmented_wer(
+            WhisperSTT(transcriber), texts[: args.segmented], piper_set, silence
+        )
+        print(
+            f"  WER through the VAD adapter cutting at {label} pauses "
+            f"({len(piper_set)} Piper answers): {wer * 100:.1f} %"
+        )
     direct = [transcriber.transcribe(five.astype(np.float32) / 32768.0).seconds for _ in range(5)]
     print(f"  transcription alone {_ms(direct)}")
 
@@ -321,7 +366,9 @@ async def run(args: argparse.Namespace) -> int:
     if args.turns:
         answer = sets["piper joe (neural)"][0]
         print(f"\nend of candidate speech -> first agent audio, real session, {args.turns} turns")
-        offline = Engines(llm=_policy(), stt=WhisperSTT(transcriber), tts=piper, vad=build_vad())
+        silence = load_settings().local_stt_silence
+        whisper_stt = lk_stt.StreamAdapter(stt=WhisperSTT(transcriber), vad=build_vad(silence))
+        offline = Engines(llm=_policy(), stt=whisper_stt, tts=piper, vad=build_vad())
         baseline = Engines(llm=_policy(), stt=ScriptedSTT(["x"] * 99), tts=espeak, vad=build_vad())
         print(
             f"  scripted STT + espeak-ng  {_ms(await turn_latency(baseline, answer, args.turns))}"
@@ -343,6 +390,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--turns", type=int, default=5, help="0 skips the session turns")
     parser.add_argument("--beam", action="store_true", help="also score beam search (slow)")
+    parser.add_argument(
+        "--segmented", type=int, default=8, help="answers for the WER through the VAD adapter"
+    )
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     if espeak_path() is None or not (local_stt_installed() and local_tts_installed()):

@@ -107,3 +107,11 @@ def test_a_settings_error_does_not_echo_secrets(monkeypatch):
     with pytest.raises(SettingsError) as err:
         load_settings()
     assert "(got 'soon')" in str(err.value)  # a plain field's value is still shown
+
+
+def test_a_copied_env_example_loads(tmp_path, monkeypatch):
+    """Copying .env.example to .env as it is (blank values included) must not break."""
+    (tmp_path / ".env").write_text((ROOT / ".env.example").read_text())
+    monkeypatch.chdir(tmp_path)
+    s = load_settings()
+    assert s.agent_http_port is None and s.agent_load_threshold is None

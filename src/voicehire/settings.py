@@ -44,6 +44,18 @@ class Settings(BaseSettings):
     )
     agent_session_timeout: int = Field(600, ge=10, description="Idle seconds before giving up")
     max_participants: int = Field(2, ge=2)
+    agent_http_port: int | None = Field(
+        None,
+        ge=0,
+        le=65535,
+        description="Worker health endpoint port (unset: 8081 in start, any free in dev; 0: any)",
+    )
+    agent_load_threshold: float | None = Field(
+        None,
+        gt=0.0,
+        description="Worker load (0-1 of the CPU) above which it takes no new jobs "
+        "(unset: 0.7 in start, no limit in dev; above 1: no limit)",
+    )
 
     # --- Engines ------------------------------------------------------------------------
     llm_provider: Literal["auto", "openai", "policy"] = "auto"
@@ -68,6 +80,13 @@ class Settings(BaseSettings):
     local_stt_threads: int = Field(0, ge=0, description="CPU threads for Whisper; 0 = all")
     local_stt_prompt: str = Field(
         "", description="Words Whisper should expect (product and technology names)"
+    )
+    local_stt_silence: float = Field(
+        0.55,
+        ge=0.1,
+        le=2.0,
+        description="Seconds of silence that close an utterance for Whisper (its own VAD; "
+        "the turn still ends by the end-of-turn model and the endpointing delays)",
     )
     local_tts_voice: Literal["en_US-joe-medium"] = "en_US-joe-medium"
     local_tts_speed: float = Field(1.0, gt=0.3, le=3.0)
@@ -216,6 +235,11 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, v: object) -> object:
         return v.upper() if isinstance(v, str) else v
+
+    @field_validator("agent_http_port", "agent_load_threshold", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
 
     @field_validator("livekit_url")
     @classmethod

@@ -170,11 +170,14 @@ def build_tts(settings: Settings) -> lk_tts.TTS[Any] | None:
     )
 
 
-def build_vad() -> lk_vad.VAD:
-    """Silero VAD; its ONNX model ships inside livekit-plugins-silero (no download)."""
+def build_vad(min_silence: float | None = None) -> lk_vad.VAD:
+    """Silero VAD; its ONNX model ships inside livekit-plugins-silero (no download).
+    ``min_silence``: seconds of silence that end speech (Silero's default 0.55)."""
     from livekit.plugins import silero
 
-    return silero.VAD.load()
+    if min_silence is None:
+        return silero.VAD.load()
+    return silero.VAD.load(min_silence_duration=min_silence)
 
 
 def build_engines(settings: Settings, *, audio_in: bool = True, audio_out: bool = True) -> Engines:

@@ -30,6 +30,7 @@ from voicehire.agent.recording import (
 )
 from voicehire.agent.runtime import RuntimeOptions, SessionRuntime, runtime_options
 from voicehire.agent.speech import turn as speech_turn
+from voicehire.agent.speech.timing import track_turn_timing
 from voicehire.domain.config import SessionConfig
 from voicehire.settings import Settings
 from voicehire.storage.transcripts import TranscriptWriter
@@ -108,7 +109,10 @@ async def start_session(
     # without STT the person answers in text (manual turns).
     turn_handling: dict[str, Any] = dict(speech_turn.turn_handling(settings, hearing=hearing))
     if not in_room:
-        turn_handling["interruption"] = {"resume_false_interruption": False}
+        turn_handling["interruption"] = {
+            **turn_handling.get("interruption", {}),
+            "resume_false_interruption": False,
+        }
     session: AgentSession[SessionRuntime] = AgentSession(
         userdata=runtime,
         llm=runtime.llm_for(engines.llm),
@@ -126,6 +130,8 @@ async def start_session(
         session.output.transcription = io.text_output
     runtime.attach(session)
     recording = runtime.config.enable_recording
+    if hearing:
+        track_turn_timing(session, runtime.options.endpointing)
     if io.room is None:
         recorder = attach_recorder(session, settings, runtime.session_id) if recording else None
         if recorder is not None:

@@ -62,6 +62,8 @@ class RuntimeOptions:
     agent_name: str = "Interviewer"
     candidate_identity: str = "candidate"
     room_name: str = ""
+    # MIN/MAX_ENDPOINTING_DELAY: stages scale them for their answers (speech/turn.py)
+    endpointing: tuple[float, float] = (0.5, 3.0)
 
 
 class Signal:
@@ -549,4 +551,5 @@ def runtime_options(
         agent_identity=identity or settings.agent_identity,
         agent_name=agent_name,
         room_name=room_name,
+        endpointing=(settings.min_endpointing_delay, settings.max_endpointing_delay),
     )

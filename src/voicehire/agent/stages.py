@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from livekit.agents import Agent, RunContext, StopResponse, function_tool, llm
+from livekit.agents import NOT_GIVEN, Agent, RunContext, StopResponse, function_tool, llm
+from livekit.agents.voice.turn import EndpointingOptions
 
 from voicehire.domain.plan import Stage
 
@@ -27,10 +28,21 @@ class StageAgent(Agent):
     interview's state is the session's userdata (an ``InterviewRuntime``)."""
 
     def __init__(
-        self, stage: Stage, *, instructions: str, chat_ctx: llm.ChatContext | None = None
+        self,
+        stage: Stage,
+        *,
+        instructions: str,
+        chat_ctx: llm.ChatContext | None = None,
+        endpointing: EndpointingOptions | None = None,
     ) -> None:
         self.stage = stage
-        super().__init__(id=f"stage_{stage.id}", instructions=instructions, chat_ctx=chat_ctx)
+        super().__init__(
+            id=f"stage_{stage.id}",
+            instructions=instructions,
+            chat_ctx=chat_ctx,
+            # how long this stage waits after the candidate stops (its answers' style)
+            turn_handling={"endpointing": endpointing} if endpointing else NOT_GIVEN,
+        )
 
     async def on_enter(self) -> None:
         runtime: InterviewRuntime = self.session.userdata

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import sys
 import threading
 from typing import Any
@@ -42,6 +43,10 @@ logger = logging.getLogger(__name__)
 
 # Seconds the job waits for a running evaluation or result upload when it shuts down.
 RESULT_WAIT = 120.0
+# Seconds a job process may take to prewarm (the VAD and the ~108 MB end-of-turn model).
+# LiveKit's 10 s default is exceeded on a busy two-core machine, and then every dispatch
+# fails with "no process became available".
+PROCESS_INIT_TIMEOUT = 60.0
 
 
 def job_config(
@@ -80,8 +85,8 @@ async def entrypoint(ctx: JobContext) -> None:
     try:
         runtime = await run_job(ctx, settings, platform)
     finally:
-        # a running session's shutdown closes the client once its result is uploaded
-        # (shutdown callbacks run concurrently, so a separate one would race it)
+        # A running session closes the client itself once its result is delivered (the
+        # job's shutdown callbacks run concurrently: closing it here raced the upload).
         if platform is not None and runtime is None:
             ctx.add_shutdown_callback(platform.aclose)
 
@@ -213,7 +218,8 @@ def prewarm(proc: JobProcess) -> None:
 
 
 def build_server(settings: Settings) -> AgentServer:
-    """The worker: explicit dispatch by AGENT_NAME, the VAD prewarmed per process."""
+    """The worker: explicit dispatch by AGENT_NAME, the VAD prewarmed per process, its
+    health port and load threshold from AGENT_HTTP_PORT / AGENT_LOAD_THRESHOLD."""
     # SIGTERM (a deploy, a scale-down) drains: no new jobs, running interviews finish.
     kwargs: dict[str, Any] = {"drain_timeout": settings.max_interview_duration + 60}
     if settings.livekit_configured:
@@ -222,7 +228,17 @@ def build_server(settings: Settings) -> AgentServer:
             api_key=settings.livekit_api_key,
             api_secret=reveal(settings.livekit_api_secret),
         )
-    server = AgentServer(setup_fnc=prewarm, **kwargs)
+    # Unset: the framework's defaults (8081 and 0.7 of the CPU in `start`; any free port
+    # and no load limit in `dev`). Two workers on one host need two ports.
+    if settings.agent_http_port is not None:
+        kwargs["port"] = settings.agent_http_port
+    if settings.agent_load_threshold is not None:
+        # above 1 the CPU can never exceed it: the worker always takes jobs
+        threshold = settings.agent_load_threshold
+        kwargs["load_threshold"] = math.inf if threshold > 1 else threshold
+    server = AgentServer(
+        setup_fnc=prewarm, initialize_process_timeout=PROCESS_INIT_TIMEOUT, **kwargs
+    )
     server.rtc_session(agent_name=settings.agent_name, on_request=request_handler)(entrypoint)
     return server
 

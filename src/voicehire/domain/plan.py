@@ -54,6 +54,10 @@ if TYPE_CHECKING:
     from voicehire.domain.question_bank import JobProfile
 
 StageKind = Literal["greeting", "questions", "closing"]
+# How the candidate's answers in a stage run, which sets how long the interviewer waits
+# after they stop speaking: short (names, yes/no: answer quickly), open (the default for
+# question stages), technical (thinking pauses mid-answer: wait longer when unsure).
+AnswerStyle = Literal["short", "open", "technical"]
 IndicatorKind = Literal[
     "situation",
     "own_part",
@@ -198,6 +202,17 @@ class Stage(BaseModel):
         None, description="Name of a timing setting that overrides time_budget"
     )
     silence_timeout: float | None = Field(None, gt=0)
+    answers: AnswerStyle | None = Field(
+        None,
+        description="How answers run (short, open, technical); unset: short in greeting and "
+        "closing stages, open in question stages",
+    )
+
+    @property
+    def answer_style(self) -> AnswerStyle:
+        if self.answers is not None:
+            return self.answers
+        return "open" if self.kind == "questions" else "short"
 
     def select_questions(
         self, role: str, interview_type: str, job: JobProfile | None = None

@@ -29,3 +29,40 @@ def test_patience_below_the_minimum_is_refused():
         turn_handling(
             load_settings(min_endpointing_delay=2.0, max_endpointing_delay=1.0), hearing=True
         )
+
+
+def test_stages_wait_as_their_answers_need():
+    from voicehire.agent.modes.interview import interview_runtime
+    from voicehire.domain.config import SessionConfig
+    from voicehire.domain.plan import load_plan
+
+    settings = load_settings(min_endpointing_delay=0.5, max_endpointing_delay=3.0)
+    plan = load_plan("full").resolve(role="Software Engineer", interview_type="technical")
+    runtime = interview_runtime(settings, SessionConfig(interview_id="t"), plan)
+    waits = {}
+    for stage in plan.plan.stages:
+        agent = runtime.make_agent(stage, None)
+        # what the framework applies when this stage's agent takes over
+        waits[stage.id] = (agent.min_endpointing_delay, agent.max_endpointing_delay)
+    # a name or "yes" is answered quickly, and a doubtful pause is not waited out long
+    assert waits["greeting"] == waits["closing"] == (0.3, 1.5)
+    # open questions use the configured patience
+    assert waits["self_introduction"] == waits["experience"] == (0.5, 3.0)
+    # technical answers have thinking pauses: longer, and much longer when unsure
+    assert waits["technical"] == (0.6, 4.5)
+
+
+def test_a_plan_can_set_a_stages_answer_style_and_a_wrong_one_is_refused():
+    from pydantic import ValidationError
+
+    from voicehire.domain.plan import Stage
+
+    assert Stage(id="quiz", title="Quiz", answers="short").answer_style == "short"
+    assert Stage(id="talk", title="Talk").answer_style == "open"
+    assert Stage(id="bye", title="Bye", kind="closing").answer_style == "short"
+    with pytest.raises(ValidationError, match="answers"):
+        Stage(id="x", title="X", answers="slow")
+
+
+def test_turns_are_interrupted_by_vad_not_a_cloud_model():
+    assert turn_handling(load_settings(), hearing=True)["interruption"] == {"mode": "vad"}

@@ -75,3 +75,42 @@ async def test_answers_stream_through_the_vad_adapter(whisper):
     assert len(finals) == 2, finals
     assert "name" in words(finals[0]) and "payments" in words(finals[0])
     assert "services" in words(finals[1]) and "linux" in words(finals[1])
+
+
+@pytest.mark.parametrize(("silence", "utterances"), [(0.25, 2), (0.55, 1)])
+async def test_whisper_gets_each_utterance_after_local_stt_silence(
+    whisper_dir, silence, utterances
+):
+    """Two sentences with a 0.4 s pause: Whisper's own VAD (LOCAL_STT_SILENCE) hands it
+    the first as soon as the pause passes 0.25 s, so its transcript is ready early;
+    the session VAD's 0.55 s would have waited for the whole answer."""
+    from voicehire.agent.speech.engines import build_local_stt
+    from voicehire.settings import load_settings
+
+    def voiced(samples: np.ndarray) -> np.ndarray:  # espeak-ng's own silence trimmed
+        loud = np.nonzero(np.abs(samples.astype(np.int32)) > 300)[0]
+        return samples[loud[0] : loud[-1] + 1]
+
+    first, rate = espeak_samples("I build ledger services in Python.")
+    second, _ = espeak_samples("Mostly with Postgres and Redis.")
+    first, second = voiced(first), voiced(second)
+    pause = np.zeros(int(rate * 0.4), np.int16)
+    edge = np.zeros(rate, np.int16)
+    audio = np.concatenate([edge, first, pause, second, edge])
+    engine = build_local_stt(
+        load_settings(local_stt_silence=silence, speech_model_dir=str(whisper_dir.parent))
+    )
+    assert engine.capabilities.streaming  # the session uses it as is, not its slower VAD
+    stream = engine.stream()
+    for frame in frames_from_samples(audio, rate):
+        stream.push_frame(frame)
+    stream.end_input()
+    finals = [
+        e.alternatives[0].text
+        async for e in stream
+        if e.type == stt.SpeechEventType.FINAL_TRANSCRIPT
+    ]
+    await stream.aclose()
+    assert len(finals) == utterances, finals
+    heard = " ".join(finals).lower()
+    assert "python" in heard and "mostly" in heard  # both sentences were heard

