@@ -236,7 +236,14 @@ class Settings(BaseSettings):
     def _upper(cls, v: object) -> object:
         return v.upper() if isinstance(v, str) else v
 
-    @field_validator("agent_http_port", "agent_load_threshold", mode="before")
+    @field_validator(
+        "agent_http_port",
+        "agent_load_threshold",
+        "retention_transcript_days",
+        "retention_report_days",
+        "retention_recording_days",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v
