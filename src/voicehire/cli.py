@@ -17,7 +17,6 @@ COMMAND_MODULES = (
     "voicehire.api.commands",
     "voicehire.storage.commands",
     "voicehire.evaluation.commands",
-    "voicehire.storage.commands",
     "voicehire.devstack",
 )
 
