@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from tests.api.support import ADMIN, api_client, m2m_headers, make_settings
+from tests.s3_server import make_bucket, new_bucket
 
 
 async def _finished_interview(client, agent, name: str) -> tuple[dict, dict]:
@@ -141,3 +142,59 @@ async def test_the_schedule_runs_while_the_api_serves(tmp_path) -> None:
                 break
             await asyncio.sleep(0.05)
         assert listed.json() == []
+
+
+async def test_deletion_and_retention_reach_the_object_store_and_recordings(s3_server, tmp_path):
+    settings = make_settings(
+        tmp_path,
+        transcript_dir=tmp_path / "transcripts",
+        report_dir=tmp_path / "reports",
+        recording_dir=tmp_path / "recordings",
+        retention_recording_days=7,
+        **s3_server.settings_overrides(new_bucket(), tmp_path / "spool"),
+    )
+    store = await make_bucket(settings)
+    async with api_client(settings) as client:
+        agent = await m2m_headers(client)
+        cand, iv = await _finished_interview(client, agent, "Mia Chen")
+        _, kept = await _finished_interview(client, agent, "Tom Wu")
+        for interview in (iv, kept):
+            iid = interview["id"]
+            await store.put(f"transcripts/interview_{iid}_full_1.json", b"{}")
+            await store.put(f"reports/interview_{iid}.html", b"<p/>")
+            await store.put(f"recordings/{iid}.ogg", b"OggS")
+            (tmp_path / "recordings").mkdir(exist_ok=True)
+            (tmp_path / "recordings" / f"{iid}.ogg").write_bytes(b"OggS")
+
+        # retention: recordings older than 7 days go, from the folder and the bucket
+        task = client.app.state.retention
+        task.clock = lambda: datetime.now(UTC) + timedelta(days=8)
+        record = await task.run_once()
+        assert record.counts["recordings_objects"] == 2 and record.counts["recordings_files"] == 2
+        assert not any(k.startswith("recordings/") for k in await store.keys())
+        assert len(await store.keys("transcripts/")) == 2  # transcripts have no period here
+
+        # a candidate's deletion reaches every copy of theirs and nobody else's
+        res = await client.delete(f"/api/candidates/{cand['id']}", headers=ADMIN)
+        assert res.status_code == 200, res.text
+        counts = res.json()["counts"]
+        assert counts["transcripts_objects"] == 1 and counts["reports_objects"] == 1
+        left = await store.keys()
+        assert not any(iv["id"] in k for k in left)
+        assert sorted(left) == sorted(
+            [
+                f"transcripts/interview_{kept['id']}_full_1.json",
+                f"reports/interview_{kept['id']}.html",
+            ]
+        )
+
+
+async def test_an_unreachable_object_store_deletes_nothing(tmp_path) -> None:
+    settings = make_settings(tmp_path, transcript_bucket="vh", s3_endpoint_url="http://127.0.0.1:9")
+    async with api_client(settings) as client:
+        agent = await m2m_headers(client)
+        cand, iv = await _finished_interview(client, agent, "Mia Chen")
+        res = await client.delete(f"/api/candidates/{cand['id']}", headers=ADMIN)
+        assert res.status_code == 503 and "nothing was deleted" in res.json()["message"]
+        assert (await client.get(f"/api/candidates/{cand['id']}", headers=ADMIN)).status_code == 200
+        assert (await client.get(f"/api/interviews/{iv['id']}/result", headers=ADMIN)).is_success

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from voicehire.settings import Settings
 from voicehire.storage.db import Database
 from voicehire.storage.models import DeletionRecord
+from voicehire.storage.objects import object_store
 from voicehire.storage.retention import Folders, RetentionPolicy, purge_expired
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,12 @@ def policy_of(settings: Settings) -> RetentionPolicy:
 
 
 def folders_of(settings: Settings) -> Folders:
-    return Folders(transcripts=settings.transcript_dir, reports=settings.report_dir)
+    return Folders(
+        transcripts=settings.transcript_dir,
+        reports=settings.report_dir,
+        recordings=settings.recording_dir,
+        objects=object_store(settings),
+    )
 
 
 class RetentionTask:

@@ -196,6 +196,36 @@ class ObjectStore:
             raise ObjectStoreError(f"could not list {self.describe()}{prefix}: {exc!r}") from exc
         return sorted(keys)
 
+    async def delete(self, keys: list[str]) -> int:
+        """Delete these objects (and any spooled copy waiting to be uploaded); returns
+        how many were asked to go. A store that cannot be reached raises."""
+        for key in keys:
+            self._spool_path(key).unlink(missing_ok=True)
+        if not keys:
+            return 0
+        try:
+            async with self.client() as s3:
+                for start in range(0, len(keys), 1000):  # the API's batch limit
+                    batch = [{"Key": self.full_key(k)} for k in keys[start : start + 1000]]
+                    await s3.delete_objects(
+                        Bucket=self.config.bucket, Delete={"Objects": batch, "Quiet": True}
+                    )
+        except Exception as exc:
+            raise ObjectStoreError(f"could not delete from {self.describe()}: {exc!r}") from exc
+        return len(keys)
+
+    async def interview_keys(self, interview_id: str, kind: str) -> list[str]:
+        """The objects of one interview of one kind (transcripts, reports, recordings)."""
+        name = safe_file_name(interview_id)
+        if kind == RECORDINGS:
+            prefixes = [f"{RECORDINGS}/{name}."]
+        else:
+            prefixes = [f"{kind}/interview_{name}_", f"{kind}/interview_{name}."]
+        keys: list[str] = []
+        for prefix in prefixes:
+            keys += await self.keys(prefix)
+        return keys
+
     async def presigned_url(
         self, key: str, *, expires: int | None = None, filename: str | None = None
     ) -> str:

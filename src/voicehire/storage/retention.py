@@ -27,6 +27,7 @@ from voicehire.storage.models import (
     SelfIdentification,
     Transcript,
 )
+from voicehire.storage.objects import ObjectStore
 
 DOCUMENT_KINDS = ("transcripts", "reports", "recordings")
 
@@ -36,15 +37,13 @@ def _stem(interview_id: str) -> str:
 
 
 def interview_files(interview_id: str, directory: Path | None) -> list[Path]:
-    """Files of this interview in ``directory`` (``interview_{id}.*`` and ``interview_{id}_*``)."""
+    """Files of this interview in ``directory``: ``interview_{id}.*`` and
+    ``interview_{id}_*`` (transcripts, reports), ``{id}.*`` (recordings)."""
     if directory is None or not Path(directory).is_dir():
         return []
     stem = _stem(interview_id)
-    return sorted(
-        p
-        for p in Path(directory).iterdir()
-        if p.is_file() and (p.name.startswith(stem + "_") or p.name.startswith(stem + "."))
-    )
+    starts = (stem + "_", stem + ".", stem.removeprefix("interview_") + ".")
+    return sorted(p for p in Path(directory).iterdir() if p.is_file() and p.name.startswith(starts))
 
 
 def _unlink(paths: Iterable[Path]) -> int:
@@ -57,11 +56,13 @@ def _unlink(paths: Iterable[Path]) -> int:
 
 @dataclass(frozen=True)
 class Folders:
-    """Where an interview's documents live on this machine, per kind."""
+    """Where an interview's documents live, per kind: folders on this machine and the
+    object store (TRANSCRIPT_BUCKET) when one is configured."""
 
     transcripts: Path | None = None
     reports: Path | None = None
     recordings: Path | None = None
+    objects: ObjectStore | None = None
 
     def of(self, kind: str) -> Path | None:
         folder: Path | None = getattr(self, kind)
@@ -149,6 +150,11 @@ async def delete_candidate(
         ).all()
     )
     counts: Counter[str] = Counter(candidates=1, interviews=len(ids))
+    # the object store first: when it cannot be reached nothing is deleted (raises), so
+    # the request can simply be made again
+    for iid in ids:
+        for kind in DOCUMENT_KINDS:
+            counts[f"{kind}_objects"] += await _delete_objects(folders, iid, kind)
     if ids:
         counts["transcripts"] += await _delete_rows(session, Transcript, ids)
         counts["results"] += await _delete_rows(session, Result, ids)
@@ -166,6 +172,12 @@ async def delete_candidate(
     session.add(record)
     await session.flush()
     return record
+
+
+async def _delete_objects(folders: Folders, interview_id: str, kind: str) -> int:
+    if folders.objects is None:
+        return 0
+    return await folders.objects.delete(await folders.objects.interview_keys(interview_id, kind))
 
 
 async def _delete_rows(session: AsyncSession, model: Any, interview_ids: Sequence[str]) -> int:
@@ -212,6 +224,8 @@ async def purge_expired(
         )
         if not ids:
             continue
+        for iid in ids:
+            counts[f"{kind}_objects"] += await _delete_objects(folders, iid, kind)
         if kind == "transcripts":
             counts["transcripts"] += await _delete_rows(session, Transcript, ids)
         elif kind == "reports":

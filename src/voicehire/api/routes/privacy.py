@@ -11,10 +11,12 @@ from pydantic import BaseModel
 
 from voicehire.api import services
 from voicehire.api.deps import AdminDep, SessionDep, StateDep
+from voicehire.api.errors import ApiError
 from voicehire.api.retention import folders_of
 from voicehire.api.schemas import ID_PATTERN, iso
 from voicehire.storage import retention
 from voicehire.storage.models import DeletionRecord
+from voicehire.storage.objects import ObjectStoreError
 
 router = APIRouter(tags=["privacy"])
 CandidateId = Annotated[str, Path(pattern=ID_PATTERN)]
@@ -57,7 +59,15 @@ async def delete_candidate(
     """Delete the candidate and everything stored about them: interviews and calls,
     transcripts, results and reports, recordings, self-identification answers."""
     candidate = await services.load_candidate(session, candidate_id)
-    record = await retention.delete_candidate(session, candidate, folders_of(state.settings))
+    try:
+        record = await retention.delete_candidate(session, candidate, folders_of(state.settings))
+    except ObjectStoreError as exc:
+        raise ApiError(
+            503,
+            "the object store cannot be reached, so nothing was deleted; try again when it is "
+            f"back ({exc})",
+            code="object_store_unavailable",
+        ) from exc
     await session.commit()
     return DeletionOut.of(record)
 
