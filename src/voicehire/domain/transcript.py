@@ -166,6 +166,7 @@ class SessionInfo(TranscriptModel):
     plan_id: str = ""
     role: str = Field("", alias="interviewRole")
     interview_type: str = ""
+    language: str = Field("en", description="the interview's language (locale code)")
     started_at: int = Field(default_factory=now_ms)
     ended_at: int | None = None
     duration_seconds: float | None = Field(

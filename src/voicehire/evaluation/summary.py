@@ -113,7 +113,12 @@ def summarize(
     outcome: Outcome | None = None,
     interview_flags: list[str] | None = None,
     not_asked: list[str] | None = None,
+    review_reasons: list[str] | None = None,
 ) -> InterviewSummary:
+    """The interview's scores, strengths and recommendation. ``review_reasons`` are
+    reasons known before scoring that a person must review (e.g. a scorer that cannot
+    read the interview's language): the result then needs human review whatever the
+    scores say."""
     scored = [a for a in answers if a.status == "scored" and a.scores.overall is not None]
     asked = len(answers)
     answered = sum(1 for a in answers if a.answer_text.strip())
@@ -151,7 +156,7 @@ def summarize(
         improvements.insert(0, f"No answer to {len(unanswered)} of {asked} questions asked")
 
     leaning = recommend(overall, share)
-    reasons: list[str] = []
+    reasons: list[str] = list(review_reasons or [])
     flags = list(interview_flags or []) + [f for a in answers for f in a.flags]
     if overall is None:
         confidence = 0.0
@@ -177,7 +182,7 @@ def summarize(
         if outcome and outcome != "completed":
             reasons.append(f"the interview did not complete normally ({OUTCOME_LABELS[outcome]})")
     recommendation: MachineRecommendation | None = leaning
-    if leaning is not None and reasons:
+    if (leaning is not None and reasons) or review_reasons:
         recommendation = "needs_review"
         rationale += " Needs human review: " + "; ".join(reasons) + "."
     duration = _duration(session_info)
