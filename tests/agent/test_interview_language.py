@@ -88,7 +88,7 @@ async def test_a_spanish_interview_is_spoken_stored_and_reported_in_spanish(star
     assert [line for line in lines if ENGLISH.search(line)] == []
 
     full = store.full_doc()
-    assert full["sessionInfo"]["language"] == "es"
+    assert full["metadata"]["language"] == "es"
     assert [s["title"] for s in full["stages"]] == [
         "Saludo",
         "Presentación",
@@ -107,6 +107,7 @@ async def test_a_spanish_interview_is_spoken_stored_and_reported_in_spanish(star
     assert result.summary.needs_human_review
     assert result.summary.recommendation == "needs_review"
     assert any("MiniLM" in r and "español" in r for r in result.summary.review_reasons)
+    assert " Requiere revisión humana: la entrevista fue en español" in result.summary.rationale
     html = render_html(result)
     assert '<html lang="es">' in html
     for words in (
@@ -154,7 +155,7 @@ async def test_a_french_interview_speaks_french(start_interview):
         "Bien sûr, nous allons nous arrêter là. Merci pour votre temps, Lucía. Au revoir !"
     )
     assert [line for line in agent_lines(run) if ENGLISH.search(line)] == []
-    assert store.full_doc()["sessionInfo"]["language"] == "fr"
+    assert store.full_doc()["metadata"]["language"] == "fr"
     result = await evaluate(store.full_doc(), settings=settings)
     assert result.outcome_label == "Arrêté à la demande de la personne candidate"
     assert '<html lang="fr">' in render_html(result)

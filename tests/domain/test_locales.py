@@ -11,7 +11,7 @@ import pytest
 from voicehire.domain import prompts
 from voicehire.domain.intents import answer_role_question, clarification, classify
 from voicehire.domain.plan import BUILTIN_PLANS, builtin_plan_path, load_plan, locale_overlay
-from voicehire.evaluation.report import report_words
+from voicehire.evaluation.words import report_words
 
 OTHERS = [lang for lang in prompts.LANGUAGES if lang != "en"]
 

@@ -166,7 +166,6 @@ class SessionInfo(TranscriptModel):
     plan_id: str = ""
     role: str = Field("", alias="interviewRole")
     interview_type: str = ""
-    language: str = Field("en", description="the interview's language (locale code)")
     started_at: int = Field(default_factory=now_ms)
     ended_at: int | None = None
     duration_seconds: float | None = Field(
@@ -241,6 +240,12 @@ class FullTranscript(TranscriptModel):
     def metadata_value(self, key: str) -> Any:
         """A mode's own metadata entry (``gapFilling``, ``briefing``, ``plan``, ...)."""
         return (self.metadata.model_extra or {}).get(key)
+
+    @property
+    def language(self) -> str:
+        """The interview's language (``metadata.language``; English when absent)."""
+        value = self.metadata_value("language")
+        return value if isinstance(value, str) and value else "en"
 
 
 def _safe(part: str) -> str:

@@ -11,31 +11,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
-from typing import Any
 
-import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from voicehire.domain.prompts import locale
 from voicehire.evaluation.models import AnswerScore, EvaluationResult
 from voicehire.evaluation.summary import competency_label
-
-
-@cache
-def report_words(language: str | None = "en") -> dict[str, Any]:
-    """The report's words in the interview's language (``evaluation/locales/LANG.yaml``;
-    English for a language without a file)."""
-    code = locale(language)
-    text = (resources.files("voicehire.evaluation") / "locales" / f"{code}.yaml").read_text(
-        encoding="utf-8"
-    )
-    words: dict[str, Any] = yaml.safe_load(text)
-    return words
-
+from voicehire.evaluation.words import report_words
 
 RECOMMENDATION_LABELS = {
     **{k: str(v) for k, v in report_words("en")["recommendations"].items() if k != "none"},

@@ -30,9 +30,10 @@ from voicehire.evaluation.models import (
     EvaluationResult,
     StageTranscriptView,
 )
-from voicehire.evaluation.report import ReportPaths, outcome_label, report_words, write_report
+from voicehire.evaluation.report import ReportPaths, outcome_label, write_report
 from voicehire.evaluation.scorer import Scorer
 from voicehire.evaluation.summary import summarize
+from voicehire.evaluation.words import report_words, summary_line
 from voicehire.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ def _stage_views(full: dict[str, Any]) -> list[StageTranscriptView]:
 
 def _candidate_turns(doc: FullTranscript) -> tuple[list[CandidateTurn], list[CandidateTurn]]:
     """Role questions (for the recruiter) and flagged turns, from every stage."""
-    language = doc.session_info.language
+    language = doc.language
     questions: list[CandidateTurn] = []
     flagged: list[CandidateTurn] = []
     for stage in doc.stages:
@@ -128,7 +129,7 @@ async def evaluate(
 ) -> EvaluationResult:
     """Score every answer of a full transcript and summarise the interview."""
     info = full_transcript.get("sessionInfo") or {}
-    language = locale(info.get("language"))
+    language = locale(read_transcript(full_transcript).language)
     plan = plan or plan_from_transcript(full_transcript)
     items = extract_answers(full_transcript, plan)
     duplicates = duplicate_text_flags(items)
@@ -180,11 +181,12 @@ async def evaluate(
         interview_flags=interview_flags,
         not_asked=_not_asked(plan, items),
         review_reasons=review,
+        language=language,
     )
     if status == "failed":
         summary.recommendation = None
         summary.confidence = 0.0
-        summary.rationale = f"Evaluation failed, so there is no recommendation ({error})."
+        summary.rationale = summary_line("failed", language, error=error)
     return EvaluationResult(
         interview_id=str(info.get("interviewId") or "unknown"),
         plan_id=str(info.get("planId") or (plan.id if plan else "")),

@@ -196,10 +196,6 @@ export interface SessionInfo {
   planId: string;
   interviewRole: string;
   interviewType: string;
-  /**
-   * the interview's language (locale code)
-   */
-  language: string;
   startedAt: number;
   endedAt: number | null;
   /**

@@ -142,7 +142,6 @@ class InterviewRuntime(SessionRuntime):
             plan_id=self.plan.plan.id,
             role=self.config.interview_role,
             interview_type=self.config.interview_type,
-            language=self.language,
         )
 
     def make_policy(self) -> llm.LLM[Any]:
@@ -272,6 +271,7 @@ class InterviewRuntime(SessionRuntime):
 
     def transcript_metadata(self) -> dict[str, Any]:
         return {
+            "language": self.language,
             "plan": self.plan.plan.model_dump(mode="json"),
             "transitions": [
                 {"from": t.from_stage, "to": t.to_stage, "reason": t.reason}
