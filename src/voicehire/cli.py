@@ -15,7 +15,9 @@ COMMAND_MODULES = (
     "voicehire.agent.commands",
     "voicehire.server",
     "voicehire.api.commands",
+    "voicehire.storage.commands",
     "voicehire.evaluation.commands",
+    "voicehire.storage.commands",
     "voicehire.devstack",
 )
 

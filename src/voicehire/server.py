@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from voicehire.api.app import create_app as create_api
 from voicehire.api.commands import prepare_serve_settings
-from voicehire.logging_setup import configure_logging
+from voicehire.logging_setup import configure_logging, stop_logging
 from voicehire.settings import Settings, load_settings
 
 
@@ -48,15 +48,18 @@ def _serve(args: argparse.Namespace, _rest: list[str]) -> int:
     settings, note = prepare_serve_settings(settings, host)
     print(f"VoiceHire API on http://{host}:{port} (docs: /docs)", file=sys.stderr)
     print(note, file=sys.stderr, flush=True)
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_config=None,
-        log_level=settings.log_level.lower(),
-        access_log=False,
-        # The socket peer is the client: X-Forwarded-For is never trusted (a proxy in
-        # front would otherwise make every request look local).
-        proxy_headers=False,
-    )
+    try:
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_config=None,
+            log_level=settings.log_level.lower(),
+            access_log=False,
+            # The socket peer is the client: X-Forwarded-For is never trusted (a proxy in
+            # front would otherwise make every request look local).
+            proxy_headers=False,
+        )
+    finally:
+        stop_logging()  # write what is still queued
     return 0

@@ -45,6 +45,7 @@ class Run:
     api_transcripts: list[dict[str, Any]] = field(default_factory=list)
     full_transcript: dict[str, Any] = field(default_factory=dict)
     webhook_events: list[str] = field(default_factory=list)
+    recording: bytes = b""
 
 
 async def create_interview(stack: Any, name: str = "Ada Lovelace", **fields: Any) -> dict:
@@ -57,7 +58,7 @@ async def create_interview(stack: Any, name: str = "Ada Lovelace", **fields: Any
 
 
 async def interview_scenario(stack: Any, tmp: Path) -> Run:
-    created = await create_interview(stack)
+    created = await create_interview(stack, enable_recording=True)
     run = Run(created["interview"], created["join"])
     room = run.interview["room_name"]
     async with stack.lk_api() as lk:
@@ -133,6 +134,13 @@ async def interview_scenario(stack: Any, tmp: Path) -> Run:
     full = sorted(stack.transcripts.glob(f"interview_{iid}_full_*.json"))
     assert full, f"no full transcript in {stack.transcripts}"
     run.full_transcript = json.loads(full[-1].read_text())
+    recording = await poll(
+        lambda: stack.aadmin("GET", f"/api/interviews/{iid}/recording"),
+        lambda r: r.status_code == 200,
+        60,
+        "the recording in the API",
+    )
+    run.recording = recording.content
     run.webhook_events = await poll(
         lambda: _async(lambda: webhook_events(stack, room)),
         lambda v: "room_finished" in v,
@@ -274,3 +282,16 @@ def test_real_signed_webhooks_reached_the_api(run: Run) -> None:
         assert kind in events, f"{kind} webhook not handled by the API: {events}"
     # participant_joined of the agent is only recorded from the webhook
     assert run.final["agent_joined_at"] is not None
+
+
+def test_the_recording_has_both_voices(run: Run, tmp_path: Path) -> None:
+    """enableRecording: the framework's recorder in the room, Ogg/Opus, candidate left and
+    interviewer right, served by the API."""
+    from tests.agent.test_recording import decode, loud_seconds
+
+    path = tmp_path / "recording.ogg"
+    path.write_bytes(run.recording)
+    pcm, rate, codec, fmt = decode(path)
+    assert (fmt, codec, pcm.shape[0]) == ("ogg", "opus", 2)
+    assert loud_seconds(pcm[0], rate) > 2  # the spoken answer, through WebRTC
+    assert loud_seconds(pcm[1], rate) > 3  # the interviewer's questions

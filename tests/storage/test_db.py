@@ -72,7 +72,7 @@ async def test_candidate_json_fields_round_trip_and_merge(db):
         cid = c.id
     async with db.session() as s:
         c = await repo.get_candidate(s, cid)
-        repo.merge_candidate_fields(c, {"salary": "95k"})
+        await repo.merge_candidate_fields(s, c, {"salary": "95k"})
         await s.commit()
     async with db.session() as s:
         c = await repo.get_candidate(s, cid)
@@ -95,11 +95,11 @@ async def test_interview_lifecycle_and_filters(db):
     async with db.session() as s:
         i = await repo.get_interview_by_room(s, "room-1")
         assert i.id == iid and i.status == "scheduled" and i.room_metadata == {"x": 1}
-        assert repo.set_status(i, "in_progress") is True
-        assert repo.set_status(i, "in_progress") is False
-        assert repo.set_status(i, "completed", "completed") is True
+        assert await repo.set_status(s, i, "in_progress") is True
+        assert await repo.set_status(s, i, "in_progress") is False
+        assert await repo.set_status(s, i, "completed", "completed") is True
         with pytest.raises(repo.InvalidTransition, match="has ended"):
-            repo.set_status(i, "in_progress")
+            await repo.set_status(s, i, "in_progress")
         await s.commit()
 
     async with db.session() as s:

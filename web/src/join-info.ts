@@ -16,6 +16,7 @@ export interface JoinInfo {
   sessionTypes: string[];
   token: string | null;
   livekitUrl: string | null;
+  recordingNotice: string | null; // set when the interview's audio is recorded
 }
 
 export function parseJoinInfo(value: unknown): JoinInfo {
@@ -37,5 +38,6 @@ export function parseJoinInfo(value: unknown): JoinInfo {
     sessionTypes: arr(v.sessionTypes).filter((s): s is string => typeof s === "string"),
     token: typeof v.token === "string" && v.token ? v.token : null,
     livekitUrl: typeof v.livekitUrl === "string" && v.livekitUrl ? v.livekitUrl : null,
+    recordingNotice: typeof v.recordingNotice === "string" && v.recordingNotice ? v.recordingNotice : null,
   };
 }

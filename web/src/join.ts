@@ -95,6 +95,7 @@ function consent(join: JoinInfo): void {
             <strong>Recording notice:</strong> everything said in the ${modeText} is transcribed, and the transcript is stored and shared
             with the hiring team.
           </li>
+          ${join.recordingNotice ? html`<li><strong>Audio recording:</strong> ${join.recordingNotice}</li>` : nothing}
           <li>Your answers are scored by an automated evaluator; a person at the hiring team reviews the result and makes the decision.</li>
           <li>
             You can answer by speaking (when your microphone is on and the server can transcribe speech) or by typing. You can end the

@@ -22,6 +22,12 @@ from livekit.agents.voice.room_io import RoomOptions
 from voicehire.agent.engines import Engines, apply_language
 from voicehire.agent.messages import MessageSink
 from voicehire.agent.modes import mode_for
+from voicehire.agent.recording import (
+    attach_recorder,
+    keep_when_closed,
+    room_record_option,
+    start_recorder,
+)
 from voicehire.agent.runtime import RuntimeOptions, SessionRuntime, runtime_options
 from voicehire.agent.speech import turn as speech_turn
 from voicehire.domain.config import SessionConfig
@@ -116,9 +122,16 @@ async def start_session(
     if io.audio_output is not None and engines.tts is not None:
         session.output.audio = io.audio_output
     runtime.attach(session)
+    recording = runtime.config.enable_recording
     if io.room is None:
+        recorder = attach_recorder(session, settings, runtime.session_id) if recording else None
+        if recorder is not None:
+            await start_recorder(recorder, settings, runtime.session_id)
+            keep_when_closed(session, settings, runtime.session_id, recorder)
         await session.start(agent=runtime.begin())
         return session
+    if recording:
+        keep_when_closed(session, settings, runtime.session_id)
     await session.start(
         agent=runtime.first_agent(),
         room=io.room,
@@ -128,6 +141,6 @@ async def start_session(
             audio_output=engines.tts is not None,
             close_on_disconnect=True,
         ),
-        record=runtime.config.enable_recording,
+        record=room_record_option(recording),  # type: ignore[arg-type]
     )
     return session

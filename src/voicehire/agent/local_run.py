@@ -27,6 +27,7 @@ from voicehire.agent.candidate_script import CandidateScript
 from voicehire.agent.engines import Engines, build_engines
 from voicehire.agent.launch import SessionIO, start_session
 from voicehire.agent.messages import FanOut, ListSink, MessageSink
+from voicehire.agent.recording import settle_uploads, wait_for_recordings
 from voicehire.agent.runtime import SessionRuntime
 from voicehire.domain.outcome import SessionOutcome
 from voicehire.settings import Settings
@@ -230,5 +231,10 @@ async def run_local(
             saved = run.audio.save()
             if saved:
                 print(f"agent audio:   {saved} ({run.audio.seconds_written:.1f}s)", file=out)
+        for recording in await wait_for_recordings():
+            if recording is not None:
+                print(f"recording:     {recording}", file=out)
+        if not await settle_uploads(settings, within=10):
+            print("object store:  unreachable; uploads wait in STORAGE_SPOOL_DIR", file=out)
     assert run.runtime.outcome is not None
     return run.runtime.outcome

@@ -18,9 +18,11 @@ from voicehire.agent.platform_sync import (
     PlatformTranscriptStore,
 )
 from voicehire.agent.runtime import SessionRuntime
+from voicehire.logging_setup import redact_room
 from voicehire.platform_client import PlatformClient
 from voicehire.settings import Settings
-from voicehire.storage.transcripts import LocalTranscriptStore, TranscriptWriter
+from voicehire.storage.objects import transcript_store
+from voicehire.storage.transcripts import TranscriptWriter
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +46,7 @@ async def wait_for_person(ctx: JobContext, settings: Settings) -> rtc.RemotePart
     except TimeoutError:
         logger.warning(
             "nobody joined; ending the job",
-            extra={"room": ctx.room.name, "waited": settings.agent_session_timeout},
+            extra={"room": redact_room(ctx.room.name), "waited": settings.agent_session_timeout},
         )
         return None
     logger.info("participant joined", extra={"identity": participant.identity})
@@ -93,9 +95,12 @@ def job_engines(ctx: JobContext, settings: Settings) -> Engines:
 def job_transcript_writer(
     settings: Settings, platform: PlatformClient | None, sync: PlatformSync | None
 ) -> TranscriptWriter:
-    """Local transcript files, mirrored to the VoiceHire API when the job reports to it."""
-    local = LocalTranscriptStore(settings.transcript_dir)
+    """Local transcript files (and TRANSCRIPT_BUCKET), mirrored to the VoiceHire API when
+    the job reports to it."""
+    local = transcript_store(settings)
     if sync is None or platform is None:
         return TranscriptWriter.from_settings(settings, local)
-    mirrored = MirroredTranscriptStore(local, PlatformTranscriptStore(platform, sync.interview_id))
+    mirrored = MirroredTranscriptStore(
+        local, PlatformTranscriptStore(platform, sync.interview_id, sync.outbox)
+    )
     return TranscriptWriter.from_settings(settings, mirrored)

@@ -9,9 +9,11 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from voicehire import __version__
+from voicehire.api import reconcile
 from voicehire.api.errors import error_body, install_error_handlers
 from voicehire.api.retention import RetentionTask
 from voicehire.api.routes import (
+    accommodations,
     agent,
     agents,
     audit,
@@ -20,7 +22,9 @@ from voicehire.api.routes import (
     jobs,
     live,
     oauth,
+    outgoing_webhooks,
     privacy,
+    recordings,
     system,
     voice,
     webhooks,
@@ -190,7 +194,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await state.start()
         retention.start()
         try:
-            yield
+            async with reconcile.running(state):
+                yield
         finally:
             await retention.stop()
             await state.stop()
@@ -222,6 +227,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         webhooks,
         audit,
         privacy,
+        accommodations,
+        outgoing_webhooks,
+        recordings,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.vh_max_body_bytes)

@@ -19,6 +19,7 @@ from pydantic import (
 from voicehire.domain.outcome import OUTCOME_LABELS, Outcome, interview_outcome
 from voicehire.domain.plan import BUILTIN_PLANS, Question
 from voicehire.domain.prompts import LANGUAGES, locale
+from voicehire.storage.repositories import is_stuck
 
 Mode = Literal["ai_interview", "gap_filling", "briefing"]
 Status = Literal["scheduled", "in_progress", "completed", "cancelled", "error"]
@@ -363,6 +364,9 @@ class InterviewCreate(Body):
         None, description="Defaults to the job's language (en without a job)"
     )
     dispatch: bool = Field(True, description="Dispatch the agent into the room now")
+    enable_recording: bool = Field(
+        False, description="Record the interview's audio (both sides, Ogg/Opus)"
+    )
 
 
 class JoinInfo(BaseModel):
@@ -426,6 +430,9 @@ class InterviewOut(BaseModel):
     started_at: str | None
     ended_at: str | None
     updated_at: str | None
+    stuck: bool = Field(
+        False, description="In progress long past its maximum duration with no end reported"
+    )
 
     @classmethod
     def of(cls, i: Any, result: dict[str, Any] | None = None) -> InterviewOut:
@@ -456,6 +463,7 @@ class InterviewOut(BaseModel):
             started_at=iso(i.started_at),
             ended_at=iso(i.ended_at),
             updated_at=iso(i.updated_at),
+            stuck=is_stuck(i),
         )
 
 

@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from voicehire.api import webhooks_out
 from voicehire.api.errors import ApiError, not_found
-from voicehire.api.schemas import JoinInfo
+from voicehire.api.schemas import CandidateOut, InterviewOut, JoinInfo
 from voicehire.api.state import AppState
 from voicehire.domain.config import SessionConfig
 from voicehire.domain.plan import plan_for_session
@@ -77,6 +78,7 @@ def build_metadata(
     language: str,
     role: str | None = None,
     extra: dict[str, Any] | None = None,
+    enable_recording: bool = False,
 ) -> dict[str, Any]:
     extra = dict(extra or {})
     if job is not None:
@@ -114,6 +116,7 @@ def build_metadata(
         job_id=job.id if job else None,
         plan=plan,
         language=language,
+        enable_recording=enable_recording,
         extra=extra,
     )
     return config.to_metadata()
@@ -132,6 +135,7 @@ async def start_session(
     language: str | None = None,
     role: str | None = None,
     extra: dict[str, Any] | None = None,
+    enable_recording: bool = False,
     room_name: str | None = None,
     dispatch: bool = True,
     participant_name: str | None = None,
@@ -160,6 +164,7 @@ async def start_session(
         language=language,
         role=role,
         extra=extra,
+        enable_recording=enable_recording,
     )
     interview = await repo.create_interview(
         session,
@@ -186,7 +191,7 @@ async def start_session(
             if dispatch:
                 interview.dispatch_id = await gateway.dispatch_agent(room_name, metadata)
         except LiveKitGatewayError as exc:
-            repo.set_status(interview, "error", "livekit_error")
+            await repo.set_status(session, interview, "error", "livekit_error")
             await session.commit()
             raise ApiError(
                 502,
@@ -278,11 +283,19 @@ async def change_status(
     status: str,
     end_reason: str | None = None,
 ) -> bool:
+    end_reason_only = status == interview.status
     try:
-        changed = repo.set_status(interview, status, end_reason)
+        changed = await repo.set_status(session, interview, status, end_reason)
     except repo.InvalidTransition as exc:
         raise ApiError(409, str(exc), code="invalid_transition") from None
     if changed:
+        if status == "completed" and not end_reason_only:
+            await emit(
+                state,
+                session,
+                webhooks_out.INTERVIEW_COMPLETED,
+                {"interview": interview_data(interview)},
+            )
         await session.commit()
         logger.info(
             "interview status changed",
@@ -312,6 +325,11 @@ async def stop_session(
             logger.warning(
                 "room not deleted", extra={"room": interview.room_name, "error": str(exc)}
             )
+    for end_live in state.live_session_enders:  # a session this process runs itself
+        try:
+            await end_live(interview.room_name, reason)
+        except Exception:
+            logger.exception("live session not ended", extra={"interview_id": interview.id})
     return interview
 
 
@@ -323,3 +341,22 @@ async def interview_config(session: AsyncSession, interview: Interview) -> dict[
     )
     job = await repo.get_job(session, interview.job_id) if interview.job_id else None
     return {"candidate": candidate, "job": job}
+
+
+# --- outgoing webhooks -------------------------------------------------------------------
+
+
+def interview_data(interview: Interview) -> dict[str, Any]:
+    return InterviewOut.of(interview).model_dump(mode="json")
+
+
+def candidate_data(candidate: Candidate) -> dict[str, Any]:
+    return CandidateOut.of(candidate).model_dump(mode="json")
+
+
+async def emit(
+    state: AppState, session: AsyncSession, event_type: str, data: dict[str, Any]
+) -> None:
+    """Write ``event_type`` to the webhook outbox in ``session``'s transaction; it is sent
+    once the caller commits."""
+    await state.webhooks.emit(session, event_type, data)

@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from voicehire.storage.models import (
+    AccommodationRequest,
     Candidate,
     DeletionRecord,
     Interview,
@@ -86,6 +87,11 @@ async def export_candidate(session: AsyncSession, candidate: Candidate) -> dict[
             )
         ).all()
         result = await session.get(Result, iv.id)
+        requests = (
+            await session.scalars(
+                select(AccommodationRequest).where(AccommodationRequest.interview_id == iv.id)
+            )
+        ).all()
         out.append(
             {
                 "id": iv.id,
@@ -101,6 +107,10 @@ async def export_candidate(session: AsyncSession, candidate: Candidate) -> dict[
                     for t in transcripts
                 ],
                 "result": result.result if result else None,
+                "accommodation_requests": [
+                    {"kind": r.kind, "note": r.note, "created_at": r.created_at.isoformat()}
+                    for r in requests
+                ],
             }
         )
     answers = (
@@ -142,6 +152,7 @@ async def delete_candidate(
     if ids:
         counts["transcripts"] += await _delete_rows(session, Transcript, ids)
         counts["results"] += await _delete_rows(session, Result, ids)
+        counts["accommodation_requests"] += await _delete_rows(session, AccommodationRequest, ids)
     for iid in ids:
         for kind in DOCUMENT_KINDS:
             counts[f"{kind}_files"] += _unlink(interview_files(iid, folders.of(kind)))

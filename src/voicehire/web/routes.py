@@ -23,7 +23,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel, Field
 
 from voicehire.agent.modes import mode_names
-from voicehire.api import auth, services
+from voicehire.api import auth, services, webhooks_out
 from voicehire.api.deps import AdminDep, SessionDep, StateDep
 from voicehire.api.errors import ApiError
 from voicehire.api.schemas import ID_PATTERN, ROOM_PATTERN
@@ -125,8 +125,16 @@ async def join_info(room: RoomName, state: StateDep, session: SessionDep) -> dic
         "maxDuration": meta.get("maxDuration"),
         "transport": "livekit" if state.gateway is not None else "local",
         "sessionTypes": list(mode_names()),
+        # RECORDING_NOTICE, shown on the consent page when the audio is recorded
+        "recordingNotice": state.settings.recording_notice if meta.get("enableRecording") else None,
     }
-    if state.gateway is not None and not repo.is_terminal(interview):
+    if repo.is_terminal(interview):  # no token: the link no longer opens a session
+        body["message"] = (
+            "This interview was cancelled by the hiring team; this link no longer works."
+            if interview.status == "cancelled"
+            else f"This interview has ended ({interview.status}); this link no longer works."
+        )
+    elif state.gateway is not None:
         candidate = (
             await repo.get_candidate(session, interview.candidate_id)
             if interview.candidate_id
@@ -154,12 +162,12 @@ class OverrideIn(BaseModel):
 
 @router.post("/api/web/interviews/{interview_id}/override")
 async def set_override(
-    interview_id: InterviewId, body: OverrideIn, session: SessionDep, _: AdminDep
+    interview_id: InterviewId, body: OverrideIn, state: StateDep, session: SessionDep, _: AdminDep
 ) -> dict[str, Any]:
     """A person's recommendation, stored next to (never replacing) the machine's."""
     from voicehire.evaluation.models import EvaluationResult
 
-    await services.load_interview(session, interview_id)
+    interview = await services.load_interview(session, interview_id)
     row = await repo.get_result(session, interview_id)
     if row is None:
         raise ApiError(409, f"interview {interview_id!r} has no evaluation yet to override")
@@ -172,6 +180,16 @@ async def set_override(
     updated = result.with_override(body.recommendation, body.note.strip(), by=body.by.strip())
     doc = updated.model_dump(mode="json")
     await repo.put_result(session, interview_id, doc)
+    await services.emit(
+        state,
+        session,
+        webhooks_out.INTERVIEW_OVERRIDDEN,
+        {
+            "interview": services.interview_data(interview),
+            "override": doc.get("override"),
+            "machineRecommendation": (doc.get("summary") or {}).get("recommendation"),
+        },
+    )
     await session.commit()
     return {"interview_id": interview_id, "result": doc}
 
@@ -206,7 +224,7 @@ def _same_origin(ws: WebSocket) -> bool:
 
 @router.websocket("/api/web/live/{room}")
 async def live_socket(ws: WebSocket, room: str) -> None:
-    from voicehire.web.results import mark_started
+    from voicehire.web.results import ended_message, mark_interrupted, mark_started
 
     manager = manager_of(ws.app)
     state = ws.app.state.vh
@@ -225,13 +243,8 @@ async def live_socket(ws: WebSocket, room: str) -> None:
     await ws.accept()
     live = manager.sessions.get(room)
     if live is None and repo.is_terminal(interview):
-        await ws.send_json(
-            {
-                "type": "error",
-                "code": "ended",
-                "message": f"This interview has already ended ({interview.status}).",
-            }
-        )
+        message = ended_message(interview.status, interview.end_reason)
+        await ws.send_json({"type": "error", "code": "ended", "message": message})
         await ws.close()
         return
     if state.gateway is not None:
@@ -242,6 +255,13 @@ async def live_socket(ws: WebSocket, room: str) -> None:
                 "message": "This server runs interviews through LiveKit.",
             }
         )
+        await ws.close()
+        return
+    if live is None and interview.status == "in_progress":
+        # started by an earlier run of this server, whose session is gone: the page is
+        # told so, and nothing starts again from the greeting under the old question
+        message = await mark_interrupted(state, interview.id)
+        await ws.send_json({"type": "error", "code": "ended", "message": message})
         await ws.close()
         return
     live = manager.get_or_create(room, interview.id)

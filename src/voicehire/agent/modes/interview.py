@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 from livekit.agents import Agent, ToolError, llm
@@ -37,6 +38,7 @@ from voicehire.domain.plan import (
 from voicehire.domain.question_bank import JobProfile
 from voicehire.domain.transcript import SessionInfo, now_ms
 from voicehire.settings import Settings
+from voicehire.storage.objects import REPORTS, store_file
 
 logger = logging.getLogger(__name__)
 
@@ -288,12 +290,15 @@ class InterviewRuntime(SessionRuntime):
 
         transcript, plan = outcome.transcript, self.plan.plan
 
-        def score() -> dict[str, Any]:  # CPU-bound: off the event loop
+        def score() -> tuple[dict[str, Any], list[Path]]:  # CPU-bound: off the event loop
             result = asyncio.run(evaluate(transcript, settings=settings, plan=plan))
-            write_report(result, settings.report_dir)
-            return result.model_dump(mode="json")
+            paths = write_report(result, settings.report_dir)
+            return result.model_dump(mode="json"), [paths.json, paths.html]
 
-        return await asyncio.to_thread(score)
+        data, files = await asyncio.to_thread(score)
+        for path in files:  # to TRANSCRIPT_BUCKET too, when one is set
+            await store_file(settings, f"{REPORTS}/{path.name}", path)
+        return data
 
     def header(self) -> str:
         return (

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from voicehire.api import services
+from voicehire.api import services, webhooks_out
 from voicehire.api.deps import AgentDep, SessionDep, StateDep
 from voicehire.api.errors import ApiError
 from voicehire.api.schemas import (
@@ -93,7 +93,9 @@ async def upload_transcript(
 
 
 @router.put("/interviews/{interview_id}/result", response_model=ResultOut)
-async def upload_result(interview_id: Id, body: ResultUpload, session: SessionDep, _: AgentDep):
+async def upload_result(
+    interview_id: Id, body: ResultUpload, state: StateDep, session: SessionDep, _: AgentDep
+):
     """Store the interview's result once. An interview's evaluation is checked against
     the evaluation schema; a stored result (and the human override kept in it) is never
     replaced by the agent (409), but the same upload again is accepted (retries)."""
@@ -130,6 +132,13 @@ async def upload_result(interview_id: Id, body: ResultUpload, session: SessionDe
             code="result_final",
         )
     row = await repo.put_result(session, interview_id, result)
+    if interview.mode == "ai_interview":
+        await services.emit(
+            state,
+            session,
+            webhooks_out.INTERVIEW_EVALUATED,
+            {"interview": services.interview_data(interview), "evaluation": result},
+        )
     await session.commit()
     return ResultOut(interview_id=interview_id, result=row.result, updated_at=iso(row.updated_at))
 
@@ -145,7 +154,13 @@ async def update_candidate_fields(
 ):
     """Merge collected values into ``extracted_data``; they leave ``missing_required``."""
     candidate = await services.load_candidate(session, candidate_id)
-    repo.merge_candidate_fields(candidate, body.fields)
+    await repo.merge_candidate_fields(session, candidate, body.fields)
+    await services.emit(
+        state,
+        session,
+        webhooks_out.CANDIDATE_UPDATED,
+        {"candidate": services.candidate_data(candidate), "updatedFields": sorted(body.fields)},
+    )
     await session.commit()
     active, _total = await repo.list_interviews(
         session, candidate_id=candidate_id, active_only=True, limit=100

@@ -48,6 +48,7 @@ async def create_interview(
         max_duration=body.max_duration,
         language=body.language,
         dispatch=body.dispatch,
+        enable_recording=body.enable_recording,
     )
     return InterviewCreated(interview=InterviewOut.of(interview), join=join)
 
@@ -60,11 +61,16 @@ async def list_interviews(
     mode: Mode | None = None,
     candidate_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     job_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    stuck: Annotated[
+        bool | None,
+        Query(description="Only interviews stuck in progress (true) or only the others"),
+    ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ):
     rows, total = await repo.list_interviews(
         session,
+        stuck=stuck,
         status=status,
         mode=mode,
         candidate_id=candidate_id,

@@ -15,7 +15,6 @@ import logging
 import uuid
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from voicehire.agent.engines import Engines, build_engines
@@ -39,7 +38,7 @@ from voicehire.domain.messages import (
 )
 from voicehire.domain.outcome import SessionOutcome
 from voicehire.settings import Settings
-from voicehire.storage.transcripts import LocalTranscriptStore
+from voicehire.storage.objects import transcript_store
 from voicehire.web.local.audio import BrowserAudioInput, BrowserAudioOutput
 
 logger = logging.getLogger(__name__)
@@ -60,6 +59,9 @@ def default_engines(settings: Settings, hearing: bool) -> Engines:
     return build_engines(settings, audio_in=hearing, audio_out=True)
 
 
+CANCELLED = "The hiring team has cancelled this interview. You can close this page."
+
+
 class TransportError(RuntimeError):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -75,6 +77,8 @@ class Connection:
 
 class LiveSession:
     """One session running in this process, and the page currently attached to it."""
+
+    cancelled = False  # the hiring team cancelled the interview (it may not start)
 
     def __init__(self, manager: LiveSessionManager, room: str, interview_id: str) -> None:
         self.manager = manager
@@ -206,6 +210,8 @@ class LiveSession:
         async with self._starting:
             if self.run is not None:
                 return
+            if self.cancelled:
+                raise TransportError("ended", CANCELLED)
             settings = self.manager.settings
             parsed = parse_session_config(
                 metadata, default_max_duration=settings.max_interview_duration
@@ -240,7 +246,7 @@ class LiveSession:
                 settings,
                 runtime,
                 engines=engines,
-                store=LocalTranscriptStore(Path(settings.transcript_dir)),
+                store=transcript_store(settings),
                 audio_input=self.mic,
                 audio_output=self.speaker,
                 sinks=[self],
@@ -336,6 +342,21 @@ class LiveSession:
             return
         self._spawn(self.run.runtime.handle_control(message))
 
+    def cancel(self, reason: str) -> None:
+        """The hiring team cancelled the interview: tell the page, end the session."""
+        self.cancelled = True
+        self.error("ended", CANCELLED)
+        self._spawn(self._end_cancelled(reason))
+
+    async def _end_cancelled(self, reason: str) -> None:
+        async with self._starting:  # a start under way completes first
+            run = self.run
+        if run is None:  # never started: the page may not start it any more
+            self.manager.sessions.pop(self.room, None)
+            self._put(("close", (4000, "the interview was cancelled")))
+        elif not run.runtime.ended.is_set():
+            await run.runtime.end(reason, speak=False)
+
     async def close(self) -> None:
         if self._grace is not None:
             self._grace.cancel()
@@ -375,6 +396,12 @@ class LiveSessionManager:
         if live is None:
             live = self.sessions[room] = LiveSession(self, room, interview_id)
         return live
+
+    async def cancel(self, room: str, reason: str) -> None:
+        """End the room's running session, if any (``POST /api/interviews/{id}/cancel``)."""
+        live = self.sessions.get(room)
+        if live is not None:
+            live.cancel(reason)
 
     async def on_session_end(self, live: LiveSession, outcome: SessionOutcome) -> None:
         for hook in self.end_hooks:

@@ -1,8 +1,8 @@
 """job language: the interview language of a job's interviews (plan text, the
 interviewer's lines, speech engines and the report)
 
-Revision ID: 0006_job_language
-Revises: 0005
+Revision ID: job_language_0008
+Revises: webhook_outbox_0003
 Create Date: 2026-11-29 02:50:00
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_job_language"
-down_revision = "0005"
+revision = "job_language_0008"
+down_revision = "webhook_outbox_0003"
 branch_labels = None
 depends_on = None
 
