@@ -195,3 +195,42 @@ def build_engines(settings: Settings, *, audio_in: bool = True, audio_out: bool 
             engines.vad = build_vad()
     logger.info("engines built", extra=engines.describe())
     return engines
+
+
+# espeak-ng voices for the interview languages (``espeak-ng -v es``); ESPEAK_VOICE is the
+# English voice.
+ESPEAK_VOICES = {"es": "es", "fr": "fr-fr"}
+
+
+def apply_language(engines: Engines, settings: Settings, language: str) -> None:
+    """Tell the speech engines the interview's language (``es``, ``fr-CA``, ...).
+
+    Whisper (local) and the cloud recognisers transcribe in it; Cartesia speaks it.
+    The shipped Piper voice is English only, so a non-English interview speaks with
+    espeak-ng's voice for the language instead (OpenAI's voices speak the text's own
+    language)."""
+    base = language.replace("_", "-").split("-")[0].lower() or "en"
+    stt = engines.stt
+    if stt is not None:
+        if stt.provider == "faster-whisper":
+            stt.language = base  # type: ignore[attr-defined]
+        elif stt.provider == "AssemblyAI":
+            stt.update_options(language_codes=[base])  # type: ignore[attr-defined]
+        elif callable(getattr(stt, "update_options", None)):
+            stt.update_options(language=base)  # type: ignore[attr-defined]
+    if base == "en" or engines.tts is None:
+        return
+    tts = engines.tts
+    if isinstance(tts, EspeakTTS):
+        tts.voice = ESPEAK_VOICES.get(base, base)
+    elif tts.provider == "piper":
+        if espeak_path():
+            engines.tts = EspeakTTS(voice=ESPEAK_VOICES.get(base, base), rate=settings.espeak_rate)
+            engines.notes.append(f"the Piper voice is English only: speaking {base} with espeak-ng")
+        else:
+            engines.notes.append(
+                f"the Piper voice is English only and espeak-ng is not installed: the {base} "
+                "interview is spoken with an English voice"
+            )
+    elif tts.provider == "Cartesia":
+        tts.update_options(language=base)  # type: ignore[attr-defined]

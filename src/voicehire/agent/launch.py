@@ -19,7 +19,7 @@ from livekit.agents import NOT_GIVEN, AgentSession
 from livekit.agents.voice.io import AudioInput, AudioOutput, TextOutput
 from livekit.agents.voice.room_io import RoomOptions
 
-from voicehire.agent.engines import Engines
+from voicehire.agent.engines import Engines, apply_language
 from voicehire.agent.messages import MessageSink
 from voicehire.agent.modes import mode_for
 from voicehire.agent.recording import (
@@ -102,6 +102,7 @@ async def start_session(
 ) -> AgentSession[SessionRuntime]:
     """Start ``runtime``'s conversation on ``io``; returns once it is under way."""
     runtime.bind_io(io.writer, io.sink)
+    apply_language(engines, settings, getattr(runtime.config, "language", "en") or "en")
     in_room = io.room is not None
     hearing = engines.stt is not None and (in_room or io.audio_input is not None)
     # Hearing sessions end a turn by the local end-of-turn model (VAD silence when it is

@@ -26,7 +26,11 @@ if TYPE_CHECKING:
 # An answer shorter than this (all turns for the question together) gets a follow-up.
 FOLLOW_UP_BELOW_WORDS = 15
 
-_NO_QUESTIONS = re.compile(r"^\s*(no|nope|nothing|not really|none|i'?m good|all good)\b", re.I)
+_NO_QUESTIONS = re.compile(
+    r"^\s*(no|nope|nothing|not really|none|i'?m good|all good"
+    r"|non|ninguna|nada|rien|pas de question|aucune|c'est tout|es todo)\b",
+    re.I,
+)
 _PRONOUNS = [
     (r"\bI am\b", "you are"),
     (r"\bI'm\b", "you're"),
@@ -85,7 +89,8 @@ class InterviewerPolicy(LocalLLM):
         if last.type == "message" and last.role in ("system", "developer"):
             text = last.text_content or ""
             if text.startswith("[stage:") and "next_question" in names:
-                return Reply(prompts.stage_intro(stage.id, stage.title), [("next_question", {})])
+                intro = prompts.stage_intro(stage.id, stage.title, rt.language)
+                return Reply(intro, [("next_question", {})])
             return Reply()
 
         if last.type == "function_call_output":
@@ -100,9 +105,11 @@ class InterviewerPolicy(LocalLLM):
             return Reply()
         said = last.text_content or ""
         n_user = sum(1 for i in chat_ctx.items if i.type == "message" and i.role == "user")
-        ack = prompts.lines("acknowledgements")[n_user % len(prompts.lines("acknowledgements"))]
+        lang = rt.language
+        acks = prompts.lines("acknowledgements", lang)
+        ack = acks[n_user % len(acks)]
 
-        intent = classify(said)
+        intent = classify(said, lang)
         if intent.kind == "stop" and "end_interview" in names:
             return Reply(
                 rt.render("candidate_request"), [("end_interview", {"reason": "candidate_request"})]
@@ -111,9 +118,9 @@ class InterviewerPolicy(LocalLLM):
             text = rt.render("goodbye")
             if intent.kind == "role_question":
                 role = rt.role_answer(intent.topic or "other")
-                text = f"{role.fact or prompts.render('closing_reply')} {text}"
+                text = f"{role.fact or prompts.render('closing_reply', lang=lang)} {text}"
             elif not _NO_QUESTIONS.search(said):
-                text = f"{prompts.render('closing_reply')} {text}"
+                text = f"{prompts.render('closing_reply', lang=lang)} {text}"
             return Reply(text, [("end_interview", {"reason": "completed"})])
         if stage.kind != "questions":
             return Reply()
@@ -121,19 +128,20 @@ class InterviewerPolicy(LocalLLM):
         qs = flow.current_question
         # Not an answer: handle it and stay on the question (nothing here is scored).
         if qs is not None and intent.kind == "repeat":
-            return Reply(prompts.render("repeat_prefix") + qs.question.text)
+            # (render strips the prefix's trailing space)
+            return Reply(f"{prompts.render('repeat_prefix', lang=lang)} {qs.question.text}")
         if qs is not None and intent.kind == "clarify":
-            return Reply(clarification(qs.question))
+            return Reply(clarification(qs.question, language=lang))
         if intent.kind == "thinking":
-            return Reply(intent_line("thinking"))
+            return Reply(intent_line("thinking", lang))
         if qs is not None and intent.kind == "role_question":
             return Reply(f"{rt.role_answer(intent.topic or 'other').text} {qs.question.text}")
         if qs is not None and intent.kind in ("off_topic", "prompt_request", "injection"):
-            return Reply(f"{intent_line(intent.kind)} {qs.question.text}")
+            return Reply(f"{intent_line(intent.kind, lang)} {qs.question.text}")
         if intent.kind == "skip":
             if flow.remaining_questions() and "next_question" in names:
-                return Reply(intent_line("skip"), [("next_question", {})])
-            return self._leave_stage(names, intent_line("skip"))
+                return Reply(intent_line("skip", lang), [("next_question", {})])
+            return self._leave_stage(names, intent_line("skip", lang))
         if qs is not None:
             answers = _user_turns_since_question(chat_ctx)
             used = len(answers) - 1
@@ -163,11 +171,23 @@ class InterviewerPolicy(LocalLLM):
             earlier = rt.flow.earlier_answers(q.refer_back_to)
             if earlier:
                 return (
-                    prompts.render("refer_back", earlier=second_person(first_clause(earlier[0])))
+                    prompts.render(
+                        "refer_back",
+                        lang=rt.language,
+                        earlier=self._said_back(earlier[0], rt.language),
+                    )
                     + " "
                     + q.text
                 )
         return q.text
+
+    @staticmethod
+    def _said_back(answer: str, language: str) -> str:
+        """The candidate's words said back: in English turned to the second person; in
+        other languages quoted as said (the pronoun rules are English)."""
+        if language == "en":
+            return second_person(first_clause(answer))
+        return first_clause(answer)
 
 
 def _user_turns_since_question(chat_ctx: llm.ChatContext) -> list[str]:

@@ -18,6 +18,7 @@ from pydantic import (
 
 from voicehire.domain.outcome import OUTCOME_LABELS, Outcome, interview_outcome
 from voicehire.domain.plan import BUILTIN_PLANS, Question
+from voicehire.domain.prompts import LANGUAGES, locale
 from voicehire.storage.repositories import is_stuck
 
 Mode = Literal["ai_interview", "gap_filling", "briefing"]
@@ -225,6 +226,22 @@ class SalaryRange(Body):
 RemotePolicy = Literal["remote", "hybrid", "on-site"]
 
 
+def _interview_language(value: str) -> str:
+    if locale(value) != value.split("-")[0].lower():
+        raise ValueError(
+            f"there is no interviewer for the language {value!r}; "
+            f"use one of {', '.join(LANGUAGES)} (a region such as es-MX is fine)"
+        )
+    return value
+
+
+InterviewLanguage = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"),
+    AfterValidator(_interview_language),
+]
+
+
 class JobFacts(Body):
     """What a candidate may ask about the role: answered from here, or deferred to the
     hiring team (and listed in the report) when a fact is not recorded."""
@@ -245,6 +262,11 @@ class JobCreate(JobFacts):
     required_skills: list[Name] = Field(default_factory=list, max_length=100)
     plan: PlanName = "full"
     interview_type: InterviewType = "technical"
+    language: InterviewLanguage = Field(
+        "en",
+        description="Interview language of the job's interviews: plan text, the "
+        "interviewer's lines, speech recognition and synthesis, and the report (en, es or fr)",
+    )
     custom_questions: list[Question] = Field(
         default_factory=list,
         max_length=20,
@@ -260,12 +282,20 @@ class JobUpdate(JobFacts):
     level: ShortText | None = None
     description: Text | None = None
     required_skills: list[Name] | None = Field(None, max_length=100)
+    language: InterviewLanguage | None = None
 
     @field_validator("title")
     @classmethod
     def _title_kept(cls, v: str | None) -> str:
         if v is None:
             raise ValueError("a job needs a title; leave the field out to keep it")
+        return v
+
+    @field_validator("language")
+    @classmethod
+    def _language_kept(cls, v: str | None) -> str:
+        if v is None:
+            raise ValueError("a job needs a language; leave the field out to keep it")
         return v
 
 
@@ -288,6 +318,7 @@ class JobOut(BaseModel):
     salary_range: dict[str, Any] | None
     team: str | None
     process: str | None
+    language: str
     created_at: str | None
 
     @classmethod
@@ -307,6 +338,7 @@ class JobOut(BaseModel):
             salary_range=j.salary_range,
             team=j.team,
             process=j.process,
+            language=j.language or "en",
             created_at=iso(j.created_at),
         )
 
@@ -328,7 +360,9 @@ class InterviewCreate(Body):
     plan: PlanName | None = Field(None, description="Defaults to the job's plan")
     interview_type: InterviewType | None = Field(None, description="Defaults to the job's")
     max_duration: int | None = Field(None, ge=10, le=21600, description="Seconds")
-    language: Annotated[str, StringConstraints(pattern=r"^[A-Za-z-]{2,16}$")] = "en"
+    language: InterviewLanguage | None = Field(
+        None, description="Defaults to the job's language (en without a job)"
+    )
     dispatch: bool = Field(True, description="Dispatch the agent into the room now")
     enable_recording: bool = Field(
         False, description="Record the interview's audio (both sides, Ogg/Opus)"

@@ -205,7 +205,7 @@ async def start_session(
     plan: str | None = None,
     interview_type: str | None = None,
     max_duration: int | None = None,
-    language: str = "en",
+    language: str | None = None,
     role: str | None = None,
     extra: dict[str, Any] | None = None,
     enable_recording: bool = False,
@@ -233,6 +233,7 @@ async def start_session(
     interview_type = interview_type or (job.interview_type if job else "technical")
     plan = plan or (job.plan if job else plan_for_session(None, interview_type))
     max_duration = max_duration or state.settings.max_interview_duration
+    language = language or (job.language if job else None) or "en"
     interview_id = new_id()
     room_name = room_name or new_room_name(ROOM_PREFIX.get(mode, "interview"))
     metadata = build_metadata(

@@ -312,6 +312,331 @@ _STOPWORDS = frozenset(
 )
 
 
+# --- other interview languages ------------------------------------------------------------
+# A compact pattern set per locale for the intents the interviewer reacts to (repeat,
+# clarify, skip, stop, thinking, questions about the role). Injection, prompt requests
+# and off-topic requests are recognised from the English patterns in every language.
+
+
+@dataclass(frozen=True)
+class LocalePatterns:
+    """The patterns of one interview language."""
+
+    intents: dict[str, re.Pattern[str]]  # stop, skip, repeat, clarify, thinking
+    question_form: re.Pattern[str]
+    role_topics: list[tuple[RoleTopic, re.Pattern[str]]]
+    word: re.Pattern[str]
+    stopwords: frozenset[str]
+
+
+_SPANISH = LocalePatterns(
+    intents={
+        "stop": _rx(
+            r"""
+            \b(?:quiero|quisiera|prefiero|preferir[ií]a|necesito|tengo\s+que|podemos|
+                me\s+gustar[ií]a)\s+(?:dejarlo|parar|terminar|acabar|irme|salir|
+                dejar\s+(?:la\s+entrevista|esto|de\s+hacer\s+esto))
+            | \b(?:paremos|terminemos|dejemos|acabemos)\b
+            | \b(?:parar|terminar|acabar)\s+(?:la\s+entrevista|aqu[ií]|ya)
+            | \bno\s+quiero\s+(?:seguir|continuar)
+            | \b(?:retiro|retirar)\s+mi\s+candidatura
+            | ^\s*(?:para|basta|stop|ya\s+basta)\W*$
+            """
+        ),
+        "skip": _rx(
+            r"""
+            \b(?:podemos|puedo|prefiero|quiero|quisiera)\s+(?:saltar|pasar\s+a\s+(?:la\s+)?
+                (?:siguiente|otra)|pasar\s+de\s+(?:esta|esa)|saltarme|saltarnos|no\s+(?:responder|
+                contestar))
+            | \b(?:saltemos|s[aá]ltate|s[aá]ltatela|sigamos\s+con\s+la\s+siguiente)\b
+            | \bpasemos\s+a\s+(?:la\s+)?(?:siguiente|otra)
+            | \b(?:la\s+)?siguiente\s+pregunta\b
+            | \bpaso\s+(?:de\s+)?(?:esta|esa)(?:\s+pregunta)?
+            | \bprefiero\s+no\s+(?:responder|contestar|hablar)
+            | \bno\s+(?:tengo|se\s+me\s+ocurre|recuerdo)\s+(?:ning[uú]n\s+|ninguna\s+)?(?:ejemplo|
+                respuesta|caso|situaci[oó]n|nada)
+            | \bni\s+idea\b
+            | ^\s*no\s+(?:lo\s+)?s[eé]\W*$
+            | ^\s*paso\W*$
+            """
+        ),
+        "repeat": _rx(
+            r"""
+            \brep[ei]t\w*
+            | \bvuelv\w*\s+a\s+(?:decir|preguntar|leer|hacer\s+la\s+pregunta)
+            | \b(?:dec[ií]rmelo|dec[ií]rmela|preguntar)\s+(?:otra\s+vez|de\s+nuevo)
+            | \b(?:otra\s+vez|de\s+nuevo|una\s+vez\s+m[aá]s),?\s+por\s+favor
+            | \bno\s+(?:te\s+|le\s+|lo\s+|la\s+)?(?:he\s+)?(?:o[ií]do|o[ií]|escuch[eé]|escuchado)
+            | \bcu[aá]l\s+(?:era|es)\s+la\s+pregunta
+            | \bse\s+(?:ha\s+)?cort(?:ado|[oó])
+            | ^\W*(?:c[oó]mo|perd[oó]n|qu[eé])\W*$
+            """
+        ),
+        "clarify": _rx(
+            r"""
+            \bqu[eé]\s+quieres\s+decir|\bqu[eé]\s+quiere\s+decir
+            | \ba\s+qu[eé]\s+te\s+refieres|\ba\s+qu[eé]\s+se\s+refiere
+            | \bqu[eé]\s+significa
+            | \bno\s+(?:entiendo|entend[ií]|comprendo|comprend[ií])\s+(?:bien\s+|muy\s+bien\s+)?
+                (?:la\s+pregunta|lo\s+que|qu[eé]|a\s+qu[eé])
+            | \b(?:puedes|podr[ií]as|puede|podr[ií]a)\s+(?:explic\w+|aclar\w+|reformular\w*|
+                dec[ií]rmelo\s+de\s+otra|ponerme\s+un\s+ejemplo|darme\s+un\s+ejemplo|ser\s+m[aá]s\s+
+                concret[oa])
+            | \bde\s+otra\s+(?:manera|forma)
+            | \breformul\w+
+            | \bte\s+refieres\b
+            """
+        ),
+        "thinking": _rx(
+            r"""
+            \bd[eé]jame\s+(?:que\s+)?(?:pensar|pienso|ver|pensarlo|recordar|ordenar)
+            | \b(?:dame|deme)\s+un\s+(?:momento|segundo|minuto|momentito|segundito)
+            | \bun\s+(?:momento|segundo|momentito|segundito|instante)\b
+            | \bestoy\s+pensando
+            | \b(?:buena|excelente|dif[ií]cil)\s+pregunta
+            | \bespera\b
+            | \bpor\s+d[oó]nde\s+empiezo
+            | ^\s*(?:(?:eh+|em+|mm+|pues|bueno|vale|a\s+ver|este|s[ií]|ok|vale)[\s,.!…-]*)+$
+            """
+        ),
+    },
+    question_form=_rx(
+        r"""
+        \?\s*$ | ¿
+        | ^\s*(?:(?:y|pues|oye|perd[oó]n|una\s+pregunta)[,\s]+)*
+            (?:cu[aá]l|cu[aá]les|cu[aá]nto|cu[aá]nta|c[oó]mo|d[oó]nde|qu[eé]|cu[aá]ndo|qui[eé]n|
+            hay|es|ser[ií]a|se\s+puede|puedo)\b
+        | \b(?:me\s+gustar[ií]a\s+saber|quer[ií]a\s+saber|(?:puedes|podr[ií]as)\s+decirme|
+            una\s+pregunta)
+        """
+    ),
+    role_topics=[
+        (
+            "salary",
+            _rx(
+                r"\b(?:salario|sueldo|remuneraci[oó]n|retribuci[oó]n|banda\s+salarial|"
+                r"cu[aá]nto\s+(?:se\s+)?paga|pagan|bonus|incentivos|acciones|dinero)\b"
+            ),
+        ),
+        (
+            "location",
+            _rx(
+                r"\b(?:remoto|teletrabajo|en\s+remoto|h[ií]brido|presencial|oficinas?|"
+                r"ubicaci[oó]n|d[oó]nde\s+(?:est[aá]|ser[ií]a|se\s+encuentra)|desde\s+casa|"
+                r"reubicaci[oó]n|mudarme|viajar|viajes)\b"
+            ),
+        ),
+        (
+            "process",
+            _rx(
+                r"\b(?:siguientes\s+pasos|pr[oó]ximos\s+pasos|proceso|fases|etapas|plazos|"
+                r"decisi[oó]n|oferta|cu[aá]ndo\s+(?:sabr[eé]|tendr[eé])|respuesta)\b"
+            ),
+        ),
+        (
+            "team",
+            _rx(
+                r"\b(?:equipo|equipos|responsable|jefe|jefa|manager|compa[nñ]eros|"
+                r"departamento|a\s+qui[eé]n\s+reportar[ií]a)\b"
+            ),
+        ),
+        (
+            "benefits",
+            _rx(r"\b(?:beneficios|vacaciones|seguro|m[eé]dico|ventajas|visado|formaci[oó]n)\b"),
+        ),
+        (
+            "start",
+            _rx(
+                r"\b(?:fecha\s+de\s+(?:inicio|incorporaci[oó]n)|cu[aá]ndo\s+empezar[ií]a|"
+                r"incorporarme|preaviso)\b"
+            ),
+        ),
+        (
+            "role",
+            _rx(
+                r"\b(?:puesto|funciones|responsabilidades|d[ií]a\s+a\s+d[ií]a|tecnolog[ií]as|"
+                r"horario|guardias|proyectos?)\b"
+            ),
+        ),
+        (
+            "company",
+            _rx(r"\b(?:empresa|compa[nñ][ií]a|producto|clientes|cultura|misi[oó]n)\b"),
+        ),
+    ],
+    word=re.compile(r"[^\W\d_]+|\d+"),
+    stopwords=frozenset(
+        """el la los las un una unos unas de del a al en y o u que es son fue era ser me mi
+        mis te tu tus se lo le les su sus por para con sin pero si no yo tú usted nos este
+        esta esto ese esa eso muy más ya bueno pues vale eh em como cómo qué sí ok hay""".split()  # noqa: SIM905
+    ),
+)
+
+_FRENCH = LocalePatterns(
+    intents={
+        "stop": _rx(
+            r"""
+            \b(?:je\s+(?:veux|voudrais|pr[eé]f[eè]re|pr[eé]f[eé]rerais|dois|vais)|on\s+peut|
+                pouvons-nous|est-ce\s+qu'on\s+peut|j'aimerais|il\s+faut\s+que\s+je)\s+
+                (?:arr[eê]ter|terminer|partir|y\s+aller|en\s+rester\s+l[aà]|mettre\s+fin|
+                m'arr[eê]ter|quitter)
+            | \barr[eê]tons\b
+            | \b(?:arr[eê]ter|terminer|finir)\s+l'entretien
+            | \bje\s+ne\s+(?:veux|souhaite)\s+(?:plus|pas)\s+continuer
+            | \bje\s+(?:retire|souhaite\s+retirer)\s+ma\s+candidature
+            | ^\s*(?:stop|arr[eê]tez|[cç]a\s+suffit)\W*$
+            """
+        ),
+        "skip": _rx(
+            r"""
+            \b(?:on\s+peut|pouvons-nous|je\s+peux|je\s+pr[eé]f[eè]re|je\s+voudrais|
+                est-ce\s+qu'on\s+peut)\s+(?:passer|sauter)
+            | \bpasser\s+(?:[aà]\s+la\s+(?:question\s+)?suivante|cette\s+question)
+            | \b(?:passons|sautons)\s+(?:[aà]\s+la\s+suivante|cette\s+question|[aà]\s+la\s+
+                question\s+suivante)
+            | \bquestion\s+suivante\b
+            | \bje\s+pr[eé]f[eè]re\s+ne\s+pas\s+r[eé]pondre
+            | \bje\s+passe\b
+            | \bje\s+n'ai\s+pas\s+(?:d'exemple|d'id[eé]e|de\s+r[eé]ponse)
+            | \baucune\s+id[eé]e\b
+            | ^\s*je\s+(?:ne\s+)?sais\s+pas\W*$
+            """
+        ),
+        "repeat": _rx(
+            r"""
+            \br[eé]p[eé]t\w*
+            | \bredi(?:re|tes)\b
+            | \b(?:encore\s+une\s+fois|une\s+fois\s+de\s+plus)
+            | \bje\s+(?:n'ai|ne\s+vous\s+ai)\s+pas\s+(?:bien\s+)?(?:entendu|saisi)
+            | \bje\s+ne\s+vous\s+entends\s+pas
+            | \bquelle\s+(?:[eé]tait|est)\s+la\s+question
+            | \b[cç]a\s+a\s+coup[eé]
+            | ^\W*(?:pardon|comment|quoi|hein)\W*$
+            """
+        ),
+        "clarify": _rx(
+            r"""
+            \bqu'est-ce\s+que\s+vous\s+(?:voulez\s+dire|entendez)
+            | \bque\s+voulez-vous\s+dire|\bvous\s+voulez\s+dire
+            | \bqu'entendez-vous
+            | \bqu'est-ce\s+que\s+(?:[cç]a|cela)\s+veut\s+dire|\b[cç]a\s+veut\s+dire\s+quoi
+            | \bc'est-[aà]-dire\b
+            | \breformul\w+
+            | \b(?:dire|formuler|poser)\s+(?:[cç]a\s+|la\s+question\s+)?autrement
+            | \bje\s+ne\s+(?:comprends|suis\s+pas\s+s[uû]re?\s+de\s+comprendre)
+            | \bje\s+n'ai\s+pas\s+(?:bien\s+|tr[eè]s\s+bien\s+)?compris\s+(?:la\s+question|ce\s+que)
+            | \b(?:pouvez|pourriez)[-\s]vous\s+(?:pr[eé]ciser|expliquer|clarifier|
+                me\s+donner\s+un\s+exemple|donner\s+un\s+exemple|[eê]tre\s+plus\s+pr[eé]cis)
+            """
+        ),
+        "thinking": _rx(
+            r"""
+            \blaisse[z]?-moi\s+(?:r[eé]fl[eé]chir|voir|un\s+instant|une\s+seconde|me\s+souvenir)
+            | \b(?:une|un)\s+(?:seconde|instant|petite\s+seconde|petit\s+instant)\b
+            | \bdonnez-moi\s+(?:une|un)\s+(?:seconde|instant|minute|moment)
+            | \bje\s+r[eé]fl[eé]chis
+            | \b(?:bonne|excellente|vaste)\s+question
+            | \battendez\b
+            | \bpar\s+o[uù]\s+commencer
+            | ^\s*(?:(?:euh+|hum+|mm+|alors|bon|bah|ben|voyons|oui|ok|d'accord)[\s,.!…-]*)+$
+            """
+        ),
+    },
+    question_form=_rx(
+        r"""
+        \?\s*$
+        | ^\s*(?:(?:et|alors|d'ailleurs|pardon|une\s+question)[,\s]+)*
+            (?:est-ce|quel|quelle|quels|quelles|combien|comment|o[uù]|quand|qui|
+            y\s+a-t-il|c'est|le\s+poste\s+est|pourquoi)\b
+        | \b(?:j'aimerais\s+savoir|je\s+voudrais\s+savoir|pouvez-vous\s+me\s+dire|
+            une\s+question)
+        """
+    ),
+    role_topics=[
+        (
+            "salary",
+            _rx(
+                r"\b(?:salaire|r[eé]mun[eé]ration|fourchette|primes?|pay[eé]|"
+                r"actions|variable|package)\b"
+            ),
+        ),
+        (
+            "location",
+            _rx(
+                r"\b(?:t[eé]l[eé]travail|[aà]\s+distance|hybride|sur\s+site|bureaux?|"
+                r"localisation|o[uù]\s+(?:est|se\s+trouve|serait)|d[eé]m[eé]nag\w+|"
+                r"d[eé]placements?|locaux)\b"
+            ),
+        ),
+        (
+            "process",
+            _rx(
+                r"\b(?:prochaines\s+[eé]tapes|processus|[eé]tapes|calendrier|d[eé]cision|"
+                r"offre|entretiens?\s+suivants?|quand\s+aurai-je|r[eé]ponse)\b"
+            ),
+        ),
+        (
+            "team",
+            _rx(
+                r"\b(?:[eé]quipes?|manager|responsable|coll[eè]gues|d[eé]partement|"
+                r"service|sup[eé]rieur)\b"
+            ),
+        ),
+        (
+            "benefits",
+            _rx(r"\b(?:avantages|cong[eé]s|vacances|mutuelle|assurance|tickets?\s+resto|visa)\b"),
+        ),
+        (
+            "start",
+            _rx(
+                r"\b(?:date\s+de\s+d[eé]but|date\s+d'arriv[eé]e|quand\s+(?:est-ce\s+que\s+)?"
+                r"je\s+commencer\w*|pr[eé]avis)\b"
+            ),
+        ),
+        (
+            "role",
+            _rx(
+                r"\b(?:poste|missions?|responsabilit[eé]s|quotidien|journ[eé]e\s+type|"
+                r"stack|technos?|technologies|horaires|astreintes|projets?)\b"
+            ),
+        ),
+        (
+            "company",
+            _rx(r"\b(?:entreprise|soci[eé]t[eé]|produit|clients|culture|mission)\b"),
+        ),
+    ],
+    word=re.compile(r"[^\W\d_]+|\d+"),
+    stopwords=frozenset(
+        """le la les un une des de du d l à au aux en et ou que qu qui est sont était être
+        je j me m mon ma mes tu te vous votre vos il elle on nous se s sa son ses ce c cette
+        ça cela pour par avec sans mais si ne n pas plus très bien alors euh bon donc comme
+        quoi oui ok y a""".split()  # noqa: SIM905
+    ),
+)
+
+_ENGLISH = LocalePatterns(
+    intents={
+        "stop": _STOP,
+        "skip": _SKIP,
+        "repeat": _REPEAT,
+        "clarify": _CLARIFY,
+        "thinking": _THINKING,
+    },
+    question_form=_QUESTION_FORM,
+    role_topics=_ROLE_TOPICS,
+    word=_WORD,
+    stopwords=_STOPWORDS,
+)
+
+LOCALE_PATTERNS: dict[str, LocalePatterns] = {"en": _ENGLISH, "es": _SPANISH, "fr": _FRENCH}
+
+
+def patterns_for(language: str | None) -> LocalePatterns:
+    """The pattern set of an interview language (English when there is none)."""
+    from voicehire.domain.prompts import locale
+
+    return LOCALE_PATTERNS.get(locale(language), _ENGLISH)
+
+
 @dataclass(frozen=True)
 class Intent:
     """The intent of one candidate turn."""
@@ -335,64 +660,66 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _content_words(text: str) -> int:
-    return sum(1 for w in _WORD.findall(text.lower()) if w not in _STOPWORDS)
+def _content_words(text: str, loc: LocalePatterns = _ENGLISH) -> int:
+    return sum(1 for w in loc.word.findall(text.lower()) if w not in loc.stopwords)
 
 
-def _leftover(text: str, match: re.Match[str]) -> int:
+def _leftover(text: str, match: re.Match[str], loc: LocalePatterns = _ENGLISH) -> int:
     """Content words outside the matched intent phrase."""
-    return _content_words(text[: match.start()] + " " + text[match.end() :])
+    return _content_words(text[: match.start()] + " " + text[match.end() :], loc)
 
 
-def role_topic(text: str) -> RoleTopic:
-    for topic, pattern in _ROLE_TOPICS:
+def role_topic(text: str, language: str = "en") -> RoleTopic:
+    for topic, pattern in patterns_for(language).role_topics:
         if pattern.search(text):
             return topic
     return "other"
 
 
-def _is_role_question(text: str) -> re.Match[str] | None:
-    form = _QUESTION_FORM.search(text)
+def _is_role_question(text: str, loc: LocalePatterns) -> re.Match[str] | None:
+    form = loc.question_form.search(text)
     if not form:
         return None
-    for _topic, pattern in _ROLE_TOPICS:
+    for _topic, pattern in loc.role_topics:
         m = pattern.search(text)
         if m:
             return m
     return None
 
 
-def classify(text: str) -> Intent:
+def classify(text: str, language: str = "en") -> Intent:
     """The intent of one candidate utterance (``answer`` unless the turn is mostly an
-    intent phrase). Deterministic, no I/O."""
+    intent phrase) in the interview's ``language``. Deterministic, no I/O."""
+    loc = patterns_for(language)
     t = _normalise(text)
     if not t:
         return Intent("thinking", matched="")
     low = t.lower()
     injection = INJECTION.search(low)
-    words = _content_words(low)
-    if injection and _leftover(low, injection) < 2 * ANSWER_WORDS:
+    words = _content_words(low, loc)
+    if injection and _leftover(low, injection, loc) < 2 * ANSWER_WORDS:
         return Intent("injection", matched=t[injection.start() : injection.end()], injection=True)
     checks: list[tuple[IntentKind, re.Pattern[str]]] = [
         ("prompt_request", _PROMPT_REQUEST),
-        ("stop", _STOP),
-        ("skip", _SKIP),
-        ("repeat", _REPEAT),
-        ("clarify", _CLARIFY),
+        ("stop", loc.intents["stop"]),
+        ("skip", loc.intents["skip"]),
+        ("repeat", loc.intents["repeat"]),
+        ("clarify", loc.intents["clarify"]),
     ]
     for kind, pattern in checks:
         m = pattern.search(low)
-        if m and _leftover(low, m) < ANSWER_WORDS:
+        if m and _leftover(low, m, loc) < ANSWER_WORDS:
             return Intent(kind, matched=t[m.start() : m.end()], injection=bool(injection))
-    role = _is_role_question(low)
+    role = _is_role_question(low, loc)
     # A question about the job ends the turn with a question, and is short.
     if role and words <= 2 * ANSWER_WORDS and ("?" in low or words <= ANSWER_WORDS + 4):
-        return Intent("role_question", topic=role_topic(low), matched=t, injection=bool(injection))
+        topic = role_topic(low, language)
+        return Intent("role_question", topic=topic, matched=t, injection=bool(injection))
     off = _OFF_TOPIC.search(low)
-    if off and _leftover(low, off) < ANSWER_WORDS:
+    if off and _leftover(low, off, loc) < ANSWER_WORDS:
         return Intent("off_topic", matched=t[off.start() : off.end()], injection=bool(injection))
-    think = _THINKING.search(low)
-    if think and _leftover(low, think) < 4:
+    think = loc.intents["thinking"].search(low)
+    if think and _leftover(low, think, loc) < 4:
         return Intent("thinking", matched=t[think.start() : think.end()])
     return Intent("answer", injection=bool(injection))
 
@@ -412,69 +739,85 @@ class RoleAnswer:
     fact: str = ""  # the answer alone (no "let's continue"), empty when deferred
 
 
-def _salary_text(value: Any) -> str | None:
+def _salary_text(value: Any, language: str = "en") -> str | None:
+    from voicehire.domain.prompts import templates
+
     if isinstance(value, str) and value.strip():
         return value.strip()
     if isinstance(value, dict) and value.get("min") is not None and value.get("max") is not None:
-        cur = value.get("currency") or ""
-        period = value.get("period") or "year"
-        return f"{int(value['min']):,} to {int(value['max']):,} {cur} a {period}".replace("  ", " ")
+        words = templates(language)
+        period = str(value.get("period") or "year")
+        text = str(words["salary_band"]).format(
+            low=f"{int(value['min']):,}",
+            high=f"{int(value['max']):,}",
+            currency=value.get("currency") or "",
+            period=words["salary_periods"].get(period, period),
+        )
+        return re.sub(r"\s+", " ", text)
     return None
 
 
-def answer_role_question(topic: RoleTopic, job: dict[str, Any] | None) -> RoleAnswer:
+def answer_role_question(
+    topic: RoleTopic, job: dict[str, Any] | None, language: str = "en"
+) -> RoleAnswer:
     """Answer from the job record only; anything it does not hold is deferred honestly.
 
     ``job`` is a plain mapping (title, location, remote_policy, salary_range, department,
-    team, process, description, ...); nothing is invented.
+    team, process, description, ...); nothing is invented. The answer is in the
+    interview's ``language`` (the job's own values are read out as written).
     """
     job = job or {}
-    title = job.get("title") or "this role"
+
+    def line(key: str, **values: Any) -> str:
+        return intent_line(key, language).format(**values)
+
+    title = job.get("title") or intent_line("this_role", language)
     facts: dict[str, Any] = {}
     text: str | None = None
     if topic == "location":
         loc, remote = job.get("location"), job.get("remote_policy")
         if loc or remote:
             facts = {k: v for k, v in (("location", loc), ("remote_policy", remote)) if v}
-            parts = [p for p in (f"based in {loc}" if loc else "", str(remote or "")) if p]
-            text = f"The {title} role is " + ", ".join(parts) + "."
+            based = line("role_based_in", location=loc) if loc else ""
+            parts = [p for p in (based, str(remote or "")) if p]
+            text = line("role_location", title=title, details=", ".join(parts))
     elif topic == "salary":
-        band = _salary_text(job.get("salary_range"))
+        band = _salary_text(job.get("salary_range"), language)
         if band:
             facts = {"salary_range": job.get("salary_range")}
-            text = f"The salary range for {title} is {band}."
+            text = line("role_salary", title=title, band=band)
     elif topic == "team":
         team = job.get("team") or job.get("department")
         if team:
             facts = {"team": team}
-            text = f"The role sits in {team}."
+            text = line("role_team", team=team)
     elif topic == "process":
         process = job.get("process")
         if process:
             facts = {"process": process}
             text = str(process)
     if text:
-        line = f"{text} {intent_line('role_answered_suffix')}"
-        return RoleAnswer(topic, line, False, facts, fact=text)
-    return RoleAnswer(topic, intent_line("role_deferred"), True)
+        said = f"{text} {intent_line('role_answered_suffix', language)}"
+        return RoleAnswer(topic, said, False, facts, fact=text)
+    return RoleAnswer(topic, intent_line("role_deferred", language), True)
 
 
-def clarification(question: Question, *, most: int = 4) -> str:
+def clarification(question: Question, *, most: int = 4, language: str = "en") -> str:
     """The question put another way, for a candidate who asks what it means: what any
     good answer to it covers, in the candidate's terms, taken from the kinds of the
     question's indicators (never the indicators' text, which would give the rubric away)."""
-    from voicehire.domain.prompts import clarify_asks
+    from voicehire.domain.prompts import clarify_asks, joined
 
-    asks_by_kind = clarify_asks()
+    asks_by_kind = clarify_asks(language)
     order = list(asks_by_kind)  # the order a person would ask in
     kinds = {i.kind for r in question.rubric for i in r.indicators} or {"content"}
     asks = [asks_by_kind[k] for k in sorted(kinds, key=order.index)][:most]
-    joined = asks[0] if len(asks) == 1 else ", ".join(asks[:-1]) + " and " + asks[-1]
-    return intent_line("clarify").format(asks=joined)
+    return intent_line("clarify", language).format(asks=joined(asks, language))
 
 
-def intent_line(key: str) -> str:
-    """The interviewer's fixed line for an intent (``intent_lines`` in prompts.yaml)."""
+def intent_line(key: str, language: str = "en") -> str:
+    """The interviewer's fixed line for an intent (``intent_lines`` in prompts.yaml, or
+    the interview language's ``prompts.LANG.yaml``)."""
     from voicehire.domain.prompts import intent_lines
 
-    return intent_lines()[key]
+    return intent_lines(language)[key]

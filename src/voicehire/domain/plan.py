@@ -50,6 +50,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from voicehire.domain.prompts import locale
+
 if TYPE_CHECKING:
     from voicehire.domain.question_bank import JobProfile
 
@@ -215,13 +217,21 @@ class Stage(BaseModel):
         return "open" if self.kind == "questions" else "short"
 
     def select_questions(
-        self, role: str, interview_type: str, job: JobProfile | None = None
+        self,
+        role: str,
+        interview_type: str,
+        job: JobProfile | None = None,
+        language: str = "en",
     ) -> list[Question]:
         chosen: list[Question] = []
         if self.question_source == "job":
             from voicehire.domain.question_bank import questions_for_job
 
             chosen = questions_for_job(job, role=role, limit=self.max_questions)
+            if language != "en":
+                # The question bank is English only: a non-English interview asks the
+                # job's own questions, then the plan's (translated) fallback questions.
+                chosen = [q for q in chosen if q.source != "bank"]
         if not chosen:
             chosen = [q for q in self.questions if q.suits(role, interview_type)]
         if not chosen and self.questions:
@@ -294,9 +304,12 @@ class Plan(BaseModel):
         interview_type: str,
         timing: dict[str, float] | None = None,
         job: JobProfile | None = None,
+        language: str = "en",
     ) -> ResolvedPlan:
-        """Pick this session's questions (by role, type and the job) and apply timing."""
+        """Pick this session's questions (by role, type and the job) and apply timing.
+        ``language`` is the interview's language (see :func:`load_plan`)."""
         timing = timing or {}
+        language = locale(language)
         stages = []
         for s in self.stages:
             budget = s.time_budget
@@ -305,7 +318,7 @@ class Plan(BaseModel):
             stages.append(
                 s.model_copy(
                     update={
-                        "questions": s.select_questions(role, interview_type, job),
+                        "questions": s.select_questions(role, interview_type, job, language),
                         "question_source": "plan",
                         "time_budget": budget,
                     }
@@ -347,9 +360,54 @@ def format_validation_error(exc: ValidationError) -> str:
     )
 
 
-def load_plan(name_or_path: str | Path) -> Plan:
-    """Load a built-in plan by name (``full``, ``mock``) or a plan YAML file by path."""
+def locale_overlay_path(lang: str) -> Path:
+    return Path(str(resources.files("voicehire.domain") / "plans" / "locales" / f"{lang}.yaml"))
+
+
+@cache
+def locale_overlay(lang: str) -> dict[str, Any]:
+    """The built-in plans' text in one locale (``plans/locales/LANG.yaml``): ``plans:``
+    (per plan id: ``title`` and ``stages:`` per stage id: ``title``, ``goal``,
+    ``opening``) and ``questions:`` (per question id: ``text``, ``follow_ups``)."""
+    path = locale_overlay_path(lang)
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise PlanError(f"{path}: a locale overlay must be a mapping with plans and questions")
+    return data
+
+
+def localize(data: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A plan document with its text replaced by the locale overlay's, by stage and
+    question id (anything the overlay lacks stays as written)."""
+    overlay = locale_overlay(lang)
+    if not overlay:
+        return data
+    plan_text = (overlay.get("plans") or {}).get(data.get("id"), {})
+    stage_text = plan_text.get("stages") or {}
+    question_text = overlay.get("questions") or {}
+    out = {**data, **{k: v for k, v in plan_text.items() if k in ("title", "description")}}
+    stages = []
+    for stage in data.get("stages") or []:
+        stage = {**stage, **(stage_text.get(stage.get("id")) or {})}
+        stage["questions"] = [
+            {**q, **(question_text.get(q.get("id")) or {})} for q in stage.get("questions") or []
+        ]
+        stages.append(stage)
+    out["stages"] = stages
+    return out
+
+
+def load_plan(name_or_path: str | Path, language: str = "en") -> Plan:
+    """Load a built-in plan by name (``full``, ``mock``) or a plan YAML file by path.
+
+    ``language`` (an interview language such as ``es`` or ``fr-CA``) puts a built-in
+    plan's stage titles, openings, questions and follow-ups in that locale from
+    ``plans/locales/LANG.yaml``; a plan file is used as written (write it in the
+    interview's language)."""
     text_name = str(name_or_path)
+    lang = locale(language)
     if text_name in BUILTIN_PLANS:
         path = builtin_plan_path(text_name)
     else:
@@ -365,6 +423,8 @@ def load_plan(name_or_path: str | Path) -> Plan:
         raise PlanError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(data, dict):
         raise PlanError(f"{path}: a plan must be a YAML mapping with id, title and stages")
+    if text_name in BUILTIN_PLANS and lang != "en":
+        data = localize(data, lang)
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:

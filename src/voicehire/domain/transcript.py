@@ -241,6 +241,12 @@ class FullTranscript(TranscriptModel):
         """A mode's own metadata entry (``gapFilling``, ``briefing``, ``plan``, ...)."""
         return (self.metadata.model_extra or {}).get(key)
 
+    @property
+    def language(self) -> str:
+        """The interview's language (``metadata.language``; English when absent)."""
+        value = self.metadata_value("language")
+        return value if isinstance(value, str) and value else "en"
+
 
 def _safe(part: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", part).strip("-") or "unknown"

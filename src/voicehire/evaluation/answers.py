@@ -213,11 +213,13 @@ def plan_from_transcript(full: dict[str, Any] | FullTranscript) -> Plan | None:
     info = doc.session_info
     if info.plan_id:
         try:
-            plan = load_plan(info.plan_id)
+            plan = load_plan(info.plan_id, doc.language)
         except PlanError as exc:
             logger.warning("cannot load plan %r named by the transcript: %s", info.plan_id, exc)
             return None
-        return plan.resolve(role=info.role, interview_type=info.interview_type).plan
+        return plan.resolve(
+            role=info.role, interview_type=info.interview_type, language=doc.language
+        ).plan
     return None
 
 
@@ -267,7 +269,7 @@ def extract_answers(
             msg = entry.message.strip()
             if not msg:
                 continue
-            intent = classify(msg)
+            intent = classify(msg, doc.language)
             # An injection attempt stays in the answer: its sentences are dropped from
             # the scored text and flagged by neutralize(), the rest is still an answer.
             if intent.is_answer or intent.kind == "injection":

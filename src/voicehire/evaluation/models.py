@@ -157,6 +157,7 @@ class EvaluationResult(BaseModel):
     end_reason: str | None = None
     outcome: Outcome | None = Field(None, description="What happened, from the end reason")
     outcome_label: str = ""
+    language: str = Field("en", description="the interview's language; the report's words")
     candidate_questions: list[CandidateTurn] = Field(
         default_factory=list, description="Questions about the role, for the recruiter"
     )

@@ -18,15 +18,23 @@ from markupsafe import Markup, escape
 
 from voicehire.evaluation.models import AnswerScore, EvaluationResult
 from voicehire.evaluation.summary import competency_label
+from voicehire.evaluation.words import report_words
 from voicehire.storage.files import atomic_write_text
 
 RECOMMENDATION_LABELS = {
-    "hire": "Hire",
-    "maybe": "Maybe",
-    "no_hire": "No hire",
-    "needs_review": "Needs human review",
+    **{k: str(v) for k, v in report_words("en")["recommendations"].items() if k != "none"},
     None: "None",
 }
+
+
+def recommendation_label(value: str | None, language: str | None = "en") -> str:
+    labels = report_words(language)["recommendations"]
+    return str(labels.get(value or "none", value))
+
+
+def outcome_label(outcome: str | None, language: str | None = "en") -> str:
+    """The outcome in words, in the interview's language ("" for none)."""
+    return str(report_words(language)["outcomes"].get(outcome, outcome)) if outcome else ""
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,8 @@ def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
-def _environment() -> Environment:
+def _environment(language: str = "en") -> Environment:
+    words = report_words(language)
     env = Environment(
         loader=PackageLoader("voicehire.evaluation", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
@@ -82,12 +91,16 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["score"] = _fmt
-    env.filters["competency"] = competency_label
-    env.filters["recommendation"] = lambda r: RECOMMENDATION_LABELS.get(r, str(r))
+    env.filters["competency"] = lambda name: words["competency_labels"].get(
+        name, competency_label(name)
+    )
+    env.filters["recommendation"] = lambda r: recommendation_label(r, language)
     return env
 
 
 def render_html(result: EvaluationResult) -> str:
+    """The report page, its words in the interview's language (``result.language``)."""
+    words = report_words(result.language)
     evidence = [q for a in result.answers for q in a.evidence]
     evidence += [k.evidence for a in result.answers for k in a.key_points if k.evidence]
     stages = []
@@ -98,7 +111,7 @@ def render_html(result: EvaluationResult) -> str:
             is_ai = bool(line.get("isAI"))
             lines.append(
                 {
-                    "speaker": "Interviewer" if is_ai else "Candidate",
+                    "speaker": words["interviewer"] if is_ai else words["candidate"].capitalize(),
                     "is_ai": is_ai,
                     "html": escape(message) if is_ai else highlight(message, evidence),
                 }
@@ -113,9 +126,10 @@ def render_html(result: EvaluationResult) -> str:
         if name is not None
     ]
     return (
-        _environment()
+        _environment(result.language)
         .get_template("report.html.j2")
         .render(
+            t=words,
             r=result,
             s=result.summary,
             chart=chart,

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from voicehire.domain.intents import FLAGGED, classify
-from voicehire.domain.outcome import OUTCOME_LABELS, outcome_for
+from voicehire.domain.outcome import outcome_for
 from voicehire.domain.plan import CompetencyScale, Plan, builtin_competency_scales
+from voicehire.domain.prompts import locale
 from voicehire.domain.transcript import FullTranscript
 from voicehire.evaluation.answers import (
     AnswerItem,
@@ -29,9 +30,10 @@ from voicehire.evaluation.models import (
     EvaluationResult,
     StageTranscriptView,
 )
-from voicehire.evaluation.report import ReportPaths, write_report
+from voicehire.evaluation.report import ReportPaths, outcome_label, write_report
 from voicehire.evaluation.scorer import Scorer
 from voicehire.evaluation.summary import summarize
+from voicehire.evaluation.words import report_words, summary_line
 from voicehire.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -81,6 +83,7 @@ def _stage_views(full: dict[str, Any]) -> list[StageTranscriptView]:
 
 def _candidate_turns(doc: FullTranscript) -> tuple[list[CandidateTurn], list[CandidateTurn]]:
     """Role questions (for the recruiter) and flagged turns, from every stage."""
+    language = doc.language
     questions: list[CandidateTurn] = []
     flagged: list[CandidateTurn] = []
     for stage in doc.stages:
@@ -88,7 +91,7 @@ def _candidate_turns(doc: FullTranscript) -> tuple[list[CandidateTurn], list[Can
             msg = e.message.strip()
             if e.kind != "speech" or not msg:
                 continue
-            intent = classify(msg)
+            intent = classify(msg, language)
             turn = CandidateTurn(
                 kind="injection" if intent.injection and intent.is_answer else intent.kind,
                 text=msg,
@@ -126,6 +129,7 @@ async def evaluate(
 ) -> EvaluationResult:
     """Score every answer of a full transcript and summarise the interview."""
     info = full_transcript.get("sessionInfo") or {}
+    language = locale(read_transcript(full_transcript).language)
     plan = plan or plan_from_transcript(full_transcript)
     items = extract_answers(full_transcript, plan)
     duplicates = duplicate_text_flags(items)
@@ -162,6 +166,13 @@ async def evaluate(
     answered = sum(1 for it in items if it.answered)
     outcome = outcome_for(info.get("endReason"), asked=len(items), answered=answered)
     interview_flags = [f"{t.kind}: {t.text}" for t in flagged_turns if t.kind != "injection"]
+    review: list[str] = []
+    if language != "en" and scorer.info.kind == "offline":
+        # The offline scorer's embedding model (all-MiniLM-L6-v2) was trained on English:
+        # its similarities on other languages are noise, so its verdict is not offered.
+        words = report_words(language)
+        name = words["language_names"][language]
+        review.append(str(words["offline_language_review"]).format(language=name))
     summary = summarize(
         answers,
         info,
@@ -169,11 +180,13 @@ async def evaluate(
         outcome=outcome,
         interview_flags=interview_flags,
         not_asked=_not_asked(plan, items),
+        review_reasons=review,
+        language=language,
     )
     if status == "failed":
         summary.recommendation = None
         summary.confidence = 0.0
-        summary.rationale = f"Evaluation failed, so there is no recommendation ({error})."
+        summary.rationale = summary_line("failed", language, error=error)
     return EvaluationResult(
         interview_id=str(info.get("interviewId") or "unknown"),
         plan_id=str(info.get("planId") or (plan.id if plan else "")),
@@ -182,7 +195,8 @@ async def evaluate(
         participant_name=str(info.get("participantName") or ""),
         end_reason=info.get("endReason"),
         outcome=outcome,
-        outcome_label=OUTCOME_LABELS[outcome] if outcome else "",
+        outcome_label=outcome_label(outcome, language),
+        language=language,
         candidate_questions=role_questions,
         flagged_turns=flagged_turns,
         flags=interview_flags,

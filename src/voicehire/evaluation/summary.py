@@ -32,6 +32,7 @@ from voicehire.evaluation.models import (
     MachineRecommendation,
     Recommendation,
 )
+from voicehire.evaluation.words import report_words, summary_line
 
 HIRE_AT = 7.0
 MAYBE_AT = 5.0
@@ -113,7 +114,20 @@ def summarize(
     outcome: Outcome | None = None,
     interview_flags: list[str] | None = None,
     not_asked: list[str] | None = None,
+    review_reasons: list[str] | None = None,
+    language: str = "en",
 ) -> InterviewSummary:
+    """The interview's scores, strengths and recommendation. ``review_reasons`` are
+    reasons known before scoring that a person must review (e.g. a scorer that cannot
+    read the interview's language): the result then needs human review whatever the
+    scores say. Its sentences are in the interview's ``language``."""
+
+    def line(key: str, **values: Any) -> str:
+        return summary_line(key, language, **values)
+
+    def label(comp: str) -> str:
+        return str(report_words(language)["competency_labels"].get(comp, competency_label(comp)))
+
     scored = [a for a in answers if a.status == "scored" and a.scores.overall is not None]
     asked = len(answers)
     answered = sum(1 for a in answers if a.answer_text.strip())
@@ -139,47 +153,51 @@ def summarize(
     improvements: list[str] = []
     for comp, score in sorted(competency_scores.items(), key=lambda kv: -(kv[1] or 0)):
         if score is not None and score >= HIRE_AT:
-            strengths.append(f"Strong {competency_label(comp).lower()} ({score:.1f}/10)")
+            strengths.append(line("strong", competency=label(comp).lower(), score=f"{score:.1f}"))
         elif score is not None and score < MAYBE_AT:
-            improvements.append(f"Weak {competency_label(comp).lower()} ({score:.1f}/10)")
+            improvements.append(line("weak", competency=label(comp).lower(), score=f"{score:.1f}"))
     for a in sorted(scored, key=lambda a: -(a.scores.overall or 0)):
         strengths += [f"{a.question_id}: {s}" for s in a.strengths[:2]]
     for a in sorted(scored, key=lambda a: a.scores.overall or 0):
         improvements += [f"{a.question_id}: {s}" for s in a.improvements[:2]]
     unanswered = [a.question_id for a in answers if a.status in ("unanswered", "skipped")]
     if unanswered:
-        improvements.insert(0, f"No answer to {len(unanswered)} of {asked} questions asked")
+        improvements.insert(0, line("no_answer", count=len(unanswered), asked=asked))
 
     leaning = recommend(overall, share)
-    reasons: list[str] = []
+    reasons: list[str] = list(review_reasons or [])
     flags = list(interview_flags or []) + [f for a in answers for f in a.flags]
     if overall is None:
         confidence = 0.0
-        rationale = "No answer could be scored, so there is no recommendation."
+        rationale = line("nothing_scored")
     else:
         confidence = confidence_for(overall, share, scorer_kind)
-        rationale = (
-            f"Overall {overall:.1f}/10 over {len(scored)} answered of {asked} asked questions "
-            f"(hire at {HIRE_AT:g}+, maybe at {MAYBE_AT:g}+)"
+        rationale = line(
+            "rationale",
+            overall=f"{overall:.1f}",
+            scored=len(scored),
+            asked=asked,
+            hire=f"{HIRE_AT:g}",
+            maybe=f"{MAYBE_AT:g}",
         )
         if overall >= HIRE_AT and leaning == "maybe":
-            rationale += "; fewer than half the questions were answered, so not a hire"
+            rationale += line("few_answered")
         rationale += "."
         if confidence < REVIEW_BELOW:
             reasons.append(
-                f"confidence {confidence:.0%} is below {REVIEW_BELOW:.0%} "
-                "(the score is near a threshold or few questions were answered)"
+                line("low_confidence", confidence=f"{confidence:.0%}", below=f"{REVIEW_BELOW:.0%}")
             )
         for kind in INTEGRITY_FLAGS:
             n = sum(1 for f in flags if f.startswith(kind))
             if n:
-                reasons.append(f"{n} answer flag(s): {kind.replace('_', ' ')}")
+                reasons.append(line("flags", count=n, kind=kind.replace("_", " ")))
         if outcome and outcome != "completed":
-            reasons.append(f"the interview did not complete normally ({OUTCOME_LABELS[outcome]})")
+            outcome_words = report_words(language)["outcomes"].get(outcome, OUTCOME_LABELS[outcome])
+            reasons.append(line("not_completed", outcome=outcome_words))
     recommendation: MachineRecommendation | None = leaning
-    if leaning is not None and reasons:
+    if (leaning is not None and reasons) or review_reasons:
         recommendation = "needs_review"
-        rationale += " Needs human review: " + "; ".join(reasons) + "."
+        rationale += line("needs_review", reasons="; ".join(reasons))
     duration = _duration(session_info)
     return InterviewSummary(
         overall_score=overall,

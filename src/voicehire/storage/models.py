@@ -76,6 +76,8 @@ class Job(Base):
     salary_range: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     team: Mapped[str | None] = mapped_column(String(200))
     process: Mapped[str | None] = mapped_column(Text)
+    # The interview language of the job's interviews (en, es, fr; see domain/prompts.py).
+    language: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

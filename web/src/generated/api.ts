@@ -1574,9 +1574,9 @@ export interface components {
             job_id?: string | null;
             /**
              * Language
-             * @default en
+             * @description Defaults to the job's language (en without a job)
              */
-            language?: string;
+            language?: string | null;
             /**
              * Max Duration
              * @description Seconds
@@ -1734,6 +1734,12 @@ export interface components {
              * @default technical
              */
             interview_type?: string;
+            /**
+             * Language
+             * @description Interview language of the job's interviews: plan text, the interviewer's lines, speech recognition and synthesis, and the report (en, es or fr)
+             * @default en
+             */
+            language?: string;
             /** Level */
             level?: string | null;
             /**
@@ -1793,6 +1799,8 @@ export interface components {
             id: string;
             /** Interview Type */
             interview_type: string;
+            /** Language */
+            language: string;
             /** Level */
             level: string | null;
             /** Location */
@@ -1827,6 +1835,8 @@ export interface components {
         JobUpdate: {
             /** Description */
             description?: string | null;
+            /** Language */
+            language?: string | null;
             /** Level */
             level?: string | null;
             /**

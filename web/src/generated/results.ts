@@ -13,6 +13,10 @@ export interface EvaluationResult {
     ("completed" | "ended_early" | "by_request" | "unresponsive" | "abandoned" | "no_show" | "cancelled") | null;
   outcome_label?: string;
   /**
+   * the interview's language; the report's words
+   */
+  language?: string;
+  /**
    * Questions about the role, for the recruiter
    */
   candidate_questions?: CandidateTurn[];

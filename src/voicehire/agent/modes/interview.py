@@ -59,12 +59,15 @@ def resolve_plan(
             f"the session metadata may only name a built-in plan ({', '.join(BUILTIN_PLANS)}); "
             "plan files are chosen by the operator (voicehire interview --plan FILE)"
         )
-    loaded = load_plan(plan or plan_for_session(config.plan, config.interview_type))
+    loaded = load_plan(
+        plan or plan_for_session(config.plan, config.interview_type), config.language
+    )
     job = config.extra.get("job")
     return loaded.resolve(
         role=config.interview_role,
         interview_type=config.interview_type,
         job=_job_profile(job),
+        language=prompts.locale(config.language),
         timing={
             "self_intro_timeout": settings.self_intro_timeout,
             "past_experience_timeout": settings.past_experience_timeout,
@@ -93,8 +96,10 @@ def resolve_plan_or_default(
         return resolve_plan(settings, config, plan), None
     except PlanError as exc:
         problem = f"plan {config.plan or plan!r} unusable ({exc}); using the built-in 'full' plan"
-        fallback = load_plan("full").resolve(
-            role=config.interview_role, interview_type=config.interview_type
+        fallback = load_plan("full", config.language).resolve(
+            role=config.interview_role,
+            interview_type=config.interview_type,
+            language=prompts.locale(config.language),
         )
         return fallback, problem
 
@@ -124,6 +129,11 @@ class InterviewRuntime(SessionRuntime):
     @property
     def candidate_name(self) -> str:
         return self.person_name
+
+    @property
+    def language(self) -> str:
+        """The interview's locale (``es``, ``fr``; ``en`` for languages without one)."""
+        return prompts.locale(self.config.language)
 
     # --- hooks -------------------------------------------------------------------------------
     def session_info(self) -> SessionInfo:
@@ -190,7 +200,7 @@ class InterviewRuntime(SessionRuntime):
     def answer_question_id(self, text: str) -> str | None:
         self._silent_stages = 0
         self._answered_in_stage = True
-        intent = classify(text)
+        intent = classify(text, self.language)
         self._thinking = intent.kind == "thinking"
         if not intent.is_answer and intent.kind != "injection":
             # A repeat request, a skip, a question about the role...: kept in the
@@ -215,7 +225,7 @@ class InterviewRuntime(SessionRuntime):
         """Answer a question about the role from the job record, or defer it honestly
         (deferred questions are listed in the report from the transcript)."""
         known = topic if topic in ROLE_TOPICS else "other"
-        answer = answer_role_question(known, self.job_facts)  # type: ignore[arg-type]
+        answer = answer_role_question(known, self.job_facts, self.language)  # type: ignore[arg-type]
         logger.info(
             "candidate asked about the role",
             extra={**self.log_context(), "topic": known, "deferred": answer.deferred},
@@ -264,6 +274,7 @@ class InterviewRuntime(SessionRuntime):
 
     def transcript_metadata(self) -> dict[str, Any]:
         return {
+            "language": self.language,
             "plan": self.plan.plan.model_dump(mode="json"),
             "transitions": [
                 {"from": t.from_stage, "to": t.to_stage, "reason": t.reason}
@@ -336,7 +347,7 @@ class InterviewRuntime(SessionRuntime):
     def instructions_for(self, stage: Stage) -> str:
         values = self._template_values(stage)
         key = "closing_instructions" if stage.kind == "closing" else "stage_instructions"
-        return prompts.render(key, **values)
+        return prompts.render(key, lang=self.language, **values)
 
     def _template_values(self, stage: Stage | None = None) -> dict[str, Any]:
         plan = self.plan.plan
@@ -363,7 +374,7 @@ class InterviewRuntime(SessionRuntime):
         return values
 
     def render(self, key: str, stage: Stage | None = None) -> str:
-        return prompts.render(key, **self._template_values(stage))
+        return prompts.render(key, lang=self.language, **self._template_values(stage))
 
     def render_text(self, template: str, stage: Stage | None = None) -> str:
         return " ".join(prompts.fill(template, self._template_values(stage)).split())
@@ -439,7 +450,8 @@ class InterviewRuntime(SessionRuntime):
         q = self.flow.next_question()
         if q is None:
             nxt = self.flow.next_stage
-            return prompts.render("no_more_questions", next_stage=nxt.id if nxt else "")
+            next_stage = nxt.id if nxt else ""
+            return prompts.render("no_more_questions", lang=self.language, next_stage=next_stage)
         self._pending_question = q.id
         assert self.recorder is not None
         self.recorder.question_asked(q.id, q.text)
