@@ -112,7 +112,11 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     vh_admin_token: str | None = Field(None, description="Admin credential for management API")
     vh_jwt_secret: str | None = Field(None, description="Signing key for M2M JWTs")
-    vh_public_url: str = "http://127.0.0.1:8000"
+    vh_public_url: str | None = Field(
+        None,
+        description="Public base URL of invite links (e.g. https://hire.example.com); "
+        "when unset, the address the request came to",
+    )
     vh_api_host: str = "127.0.0.1"
     vh_api_port: int = Field(8000, ge=1, le=65535)
     vh_m2m_token_ttl: int = Field(3600, ge=60, le=86400, description="M2M JWT lifetime (s)")

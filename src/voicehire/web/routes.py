@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
 from voicehire.agent.modes import mode_names
@@ -56,6 +56,15 @@ def _page(name: str) -> FileResponse | HTMLResponse:
     if not path.is_file():
         return HTMLResponse(MISSING_BUILD.replace("{where}", str(STATIC_DIR)), status_code=503)
     return FileResponse(path, media_type="text/html", headers={"Cache-Control": "no-cache"})
+
+
+def root_page(request: Request) -> RedirectResponse | None:
+    """``GET /`` from a browser (it asks for HTML) opens the app; API clients keep the
+    JSON status the API's own ``/`` answers."""
+    accept = request.headers.get("accept", "")
+    if "text/html" in accept:
+        return RedirectResponse("/app", status_code=307)
+    return None
 
 
 @router.get("/app", include_in_schema=False)

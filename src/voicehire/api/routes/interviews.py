@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query
+from fastapi import APIRouter, Body, Path, Query, Request
 
 from voicehire.api import services
 from voicehire.api.deps import AdminDep, Limit, Offset, SessionDep, StateDep
@@ -33,7 +33,7 @@ InterviewId = Annotated[str, Path(pattern=ID_PATTERN)]
 
 @router.post("", status_code=201, response_model=InterviewCreated)
 async def create_interview(
-    body: InterviewCreate, state: StateDep, session: SessionDep, _: AdminDep
+    body: InterviewCreate, request: Request, state: StateDep, session: SessionDep, _: AdminDep
 ):
     candidate = await services.load_candidate(session, body.candidate_id)
     job = await services.load_job(session, body.job_id) if body.job_id else None
@@ -48,6 +48,7 @@ async def create_interview(
         max_duration=body.max_duration,
         language=body.language,
         dispatch=body.dispatch,
+        base_url=str(request.base_url),
     )
     return InterviewCreated(interview=InterviewOut.of(interview), join=join)
 
@@ -104,7 +105,7 @@ async def cancel_interview(
 
 @router.post("/{interview_id}/token", response_model=JoinInfo)
 async def new_candidate_token(
-    interview_id: InterviewId, state: StateDep, session: SessionDep, _: AdminDep
+    interview_id: InterviewId, request: Request, state: StateDep, session: SessionDep, _: AdminDep
 ):
     """A fresh short-lived candidate token for an interview that has not ended."""
     interview = await services.load_interview(session, interview_id)
@@ -120,7 +121,7 @@ async def new_candidate_token(
     token, identity, expires = services.issue_token(
         state, interview, candidate, dispatch=bool(interview.dispatch_id)
     )
-    return services.join_info(state, interview, token, identity, expires)
+    return services.join_info(state, interview, token, identity, expires, str(request.base_url))
 
 
 @router.get("/{interview_id}/transcripts", response_model=list[TranscriptIndexEntry])
