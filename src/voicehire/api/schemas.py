@@ -16,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from voicehire.domain.outcome import OUTCOME_LABELS, Outcome, interview_outcome
 from voicehire.domain.plan import BUILTIN_PLANS, Question
 
 Mode = Literal["ai_interview", "gap_filling", "briefing"]
@@ -279,6 +280,35 @@ class JoinInfo(BaseModel):
     join_url: str
 
 
+class InterviewVerdict(BaseModel):
+    """The evaluation's headline, for deciding from the list."""
+
+    overall_score: float | None = Field(description="0–10; null when nothing could be scored")
+    recommendation: str | None = Field(
+        description="The machine's: hire, maybe, no_hire or needs_review (not confident)"
+    )
+    needs_human_review: bool
+    confidence: float | None
+    override: str | None = Field(description="The human decision, when one was recorded")
+    decision: str | None = Field(description="The human decision if any, else the machine's")
+    flags: list[str]
+
+    @classmethod
+    def of(cls, result: dict[str, Any]) -> InterviewVerdict:
+        summary = result.get("summary") or {}
+        override = (result.get("override") or {}).get("recommendation")
+        machine = summary.get("recommendation")
+        return cls(
+            overall_score=summary.get("overall_score"),
+            recommendation=machine,
+            needs_human_review=bool(summary.get("needs_human_review")),
+            confidence=summary.get("confidence"),
+            override=override,
+            decision=override or machine,
+            flags=[str(f) for f in result.get("flags") or []],
+        )
+
+
 class InterviewOut(BaseModel):
     id: str
     candidate_id: str | None
@@ -289,6 +319,12 @@ class InterviewOut(BaseModel):
     room_name: str
     status: str
     end_reason: str | None
+    outcome: Outcome | None = Field(
+        description="What happened (completed, ended_early, by_request, unresponsive, "
+        "abandoned, no_show, cancelled); null while scheduled or running"
+    )
+    outcome_label: str | None = Field(description="The outcome in words, for people")
+    verdict: InterviewVerdict | None = Field(description="The evaluation's headline, once scored")
     metadata: dict[str, Any]
     dispatch_id: str | None
     agent_joined_at: str | None
@@ -298,7 +334,14 @@ class InterviewOut(BaseModel):
     updated_at: str | None
 
     @classmethod
-    def of(cls, i: Any) -> InterviewOut:
+    def of(cls, i: Any, result: dict[str, Any] | None = None) -> InterviewOut:
+        summary = (result or {}).get("summary") or {}
+        outcome = interview_outcome(
+            i.status,
+            i.end_reason,
+            asked=int(summary.get("questions_asked") or 0),
+            answered=int(summary.get("questions_answered") or 0),
+        )
         return cls(
             id=i.id,
             candidate_id=i.candidate_id,
@@ -309,6 +352,9 @@ class InterviewOut(BaseModel):
             room_name=i.room_name,
             status=i.status,
             end_reason=i.end_reason,
+            outcome=outcome,
+            outcome_label=OUTCOME_LABELS[outcome] if outcome else None,
+            verdict=InterviewVerdict.of(result) if result and "summary" in result else None,
             metadata=i.room_metadata or {},
             dispatch_id=i.dispatch_id,
             agent_joined_at=iso(i.agent_joined_at),

@@ -24,6 +24,68 @@ EndReason = Literal[
 ]
 END_REASONS: tuple[str, ...] = EndReason.__args__  # type: ignore[attr-defined]
 
+# What happened, for the people reading the list and the report.
+Outcome = Literal[
+    "completed", "ended_early", "by_request", "unresponsive", "abandoned", "no_show", "cancelled"
+]
+
+# What each end reason means for the people reading the report.
+OUTCOMES: dict[str, Outcome] = {
+    "completed": "completed",
+    "goodbye": "completed",
+    "candidate_request": "by_request",
+    "candidate_unresponsive": "unresponsive",
+    "unresponsive": "unresponsive",
+    "candidate_left": "abandoned",
+    "abandoned": "abandoned",
+    "no_show": "no_show",
+    "candidate_no_show": "no_show",
+    "participant_no_show": "no_show",
+    "candidate_never_joined": "no_show",
+    "join_timeout": "no_show",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+    "max_duration": "ended_early",
+    "time_up": "ended_early",
+    "manual_end": "ended_early",
+    "job_shutdown": "ended_early",
+    "server_shutdown": "ended_early",
+    "error": "ended_early",
+}
+OUTCOME_LABELS: dict[Outcome, str] = {
+    "completed": "Completed",
+    "ended_early": "Ended early",
+    "by_request": "Ended at the candidate's request",
+    "unresponsive": "Candidate unresponsive",
+    "abandoned": "Abandoned (candidate left and did not return)",
+    "no_show": "No-show (the interview never started)",
+    "cancelled": "Cancelled",
+}
+
+
+def outcome_for(end_reason: str | None, *, asked: int, answered: int) -> Outcome | None:
+    """The outcome an end reason stands for; an interview "completed" with no answer at
+    all is labelled unresponsive (the candidate never spoke to a question)."""
+    if not end_reason:
+        return None
+    outcome = OUTCOMES.get(end_reason, "ended_early")
+    if outcome == "completed" and asked and not answered:
+        return "unresponsive"
+    return outcome
+
+
+def interview_outcome(
+    status: str, end_reason: str | None, *, asked: int = 0, answered: int = 0
+) -> Outcome | None:
+    """The outcome of an interview record: None while it is scheduled or running, the
+    end reason's outcome once it ended (a cancelled interview is "cancelled",
+    unless nobody ever came: then it is a no-show)."""
+    if status == "cancelled":
+        return "no_show" if OUTCOMES.get(end_reason or "") == "no_show" else "cancelled"
+    if status not in ("completed", "error"):
+        return None
+    return outcome_for(end_reason or status, asked=asked, answered=answered)
+
 
 class SessionOutcome(BaseModel):
     """What a finished session leaves behind: why it ended, where its full transcript

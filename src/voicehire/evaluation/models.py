@@ -12,12 +12,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from voicehire.domain.outcome import Outcome
+
 Recommendation = Literal["hire", "maybe", "no_hire"]
 # The machine may also say it is not sure: a person must look before anyone acts.
 MachineRecommendation = Literal["hire", "maybe", "no_hire", "needs_review"]
-Outcome = Literal[
-    "completed", "ended_early", "by_request", "unresponsive", "abandoned", "no_show", "cancelled"
-]
 ScoreDimension = Literal["technical_accuracy", "communication_clarity", "problem_solving"]
 DIMENSIONS: tuple[ScoreDimension, ...] = (
     "technical_accuracy",

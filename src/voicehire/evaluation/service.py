@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from voicehire.domain.intents import FLAGGED, classify
+from voicehire.domain.outcome import OUTCOME_LABELS, outcome_for
 from voicehire.domain.plan import CompetencyScale, Plan, builtin_competency_scales
 from voicehire.domain.transcript import FullTranscript
 from voicehire.evaluation.answers import (
@@ -30,7 +31,7 @@ from voicehire.evaluation.models import (
 )
 from voicehire.evaluation.report import ReportPaths, write_report
 from voicehire.evaluation.scorer import Scorer
-from voicehire.evaluation.summary import OUTCOME_LABELS, outcome_for, summarize
+from voicehire.evaluation.summary import summarize
 from voicehire.settings import Settings
 
 logger = logging.getLogger(__name__)

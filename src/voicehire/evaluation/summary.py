@@ -25,11 +25,11 @@ from collections import defaultdict
 from statistics import mean
 from typing import Any
 
+from voicehire.domain.outcome import OUTCOME_LABELS, Outcome
 from voicehire.evaluation.models import (
     AnswerScore,
     InterviewSummary,
     MachineRecommendation,
-    Outcome,
     Recommendation,
 )
 
@@ -47,50 +47,6 @@ CONFIDENCE_CURVES: dict[str, tuple[float, float]] = {
 REVIEW_BELOW = 0.7
 # Flags that stop the machine from recommending on its own.
 INTEGRITY_FLAGS = ("instruction_to_grader_ignored", "duplicate_text", "does_not_address_question")
-
-# What each end reason means for the people reading the report.
-OUTCOMES: dict[str, Outcome] = {
-    "completed": "completed",
-    "goodbye": "completed",
-    "candidate_request": "by_request",
-    "candidate_unresponsive": "unresponsive",
-    "unresponsive": "unresponsive",
-    "candidate_left": "abandoned",
-    "abandoned": "abandoned",
-    "no_show": "no_show",
-    "candidate_no_show": "no_show",
-    "participant_no_show": "no_show",
-    "candidate_never_joined": "no_show",
-    "join_timeout": "no_show",
-    "cancelled": "cancelled",
-    "canceled": "cancelled",
-    "max_duration": "ended_early",
-    "time_up": "ended_early",
-    "manual_end": "ended_early",
-    "job_shutdown": "ended_early",
-    "server_shutdown": "ended_early",
-    "error": "ended_early",
-}
-OUTCOME_LABELS: dict[Outcome, str] = {
-    "completed": "Completed",
-    "ended_early": "Ended early",
-    "by_request": "Ended at the candidate's request",
-    "unresponsive": "Candidate unresponsive",
-    "abandoned": "Abandoned (candidate left and did not return)",
-    "no_show": "No-show (the interview never started)",
-    "cancelled": "Cancelled",
-}
-
-
-def outcome_for(end_reason: str | None, *, asked: int, answered: int) -> Outcome | None:
-    """The outcome an end reason stands for; an interview "completed" with no answer at
-    all is labelled unresponsive (the candidate never spoke to a question)."""
-    if not end_reason:
-        return None
-    outcome = OUTCOMES.get(end_reason, "ended_early")
-    if outcome == "completed" and asked and not answered:
-        return "unresponsive"
-    return outcome
 
 
 def confidence_for(overall: float, answered_share: float, scorer_kind: str) -> float:

@@ -242,6 +242,16 @@ async def get_result(session: AsyncSession, interview_id: str) -> Result | None:
     return await session.get(Result, interview_id)
 
 
+async def results_for(
+    session: AsyncSession, interview_ids: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """The stored result documents of these interviews (those that have one), by id."""
+    if not interview_ids:
+        return {}
+    rows = await session.scalars(select(Result).where(Result.interview_id.in_(interview_ids)))
+    return {row.interview_id: row.result for row in rows}
+
+
 # --- machine clients -----------------------------------------------------------------------------
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}

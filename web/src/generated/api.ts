@@ -922,6 +922,16 @@ export interface components {
             };
             /** Mode */
             mode: string;
+            /**
+             * Outcome
+             * @description What happened (completed, ended_early, by_request, unresponsive, abandoned, no_show, cancelled); null while scheduled or running
+             */
+            outcome: ("completed" | "ended_early" | "by_request" | "unresponsive" | "abandoned" | "no_show" | "cancelled") | null;
+            /**
+             * Outcome Label
+             * @description The outcome in words, for people
+             */
+            outcome_label: string | null;
             /** Plan */
             plan: string;
             /** Room Name */
@@ -932,6 +942,40 @@ export interface components {
             status: string;
             /** Updated At */
             updated_at: string | null;
+            /** @description The evaluation's headline, once scored */
+            verdict: components["schemas"]["InterviewVerdict"] | null;
+        };
+        /**
+         * InterviewVerdict
+         * @description The evaluation's headline, for deciding from the list.
+         */
+        InterviewVerdict: {
+            /** Confidence */
+            confidence: number | null;
+            /**
+             * Decision
+             * @description The human decision if any, else the machine's
+             */
+            decision: string | null;
+            /** Flags */
+            flags: string[];
+            /** Needs Human Review */
+            needs_human_review: boolean;
+            /**
+             * Overall Score
+             * @description 0–10; null when nothing could be scored
+             */
+            overall_score: number | null;
+            /**
+             * Override
+             * @description The human decision, when one was recorded
+             */
+            override: string | null;
+            /**
+             * Recommendation
+             * @description The machine's: hire, maybe, no_hire or needs_review (not confident)
+             */
+            recommendation: string | null;
         };
         /** JobCreate */
         JobCreate: {

@@ -73,14 +73,20 @@ async def list_interviews(
         limit=limit,
         offset=offset,
     )
+    results = await repo.results_for(session, [i.id for i in rows])
     return InterviewList(
-        items=[InterviewOut.of(i) for i in rows], total=total, limit=limit, offset=offset
+        items=[InterviewOut.of(i, results.get(i.id)) for i in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
     )
 
 
 @router.get("/{interview_id}", response_model=InterviewOut)
 async def get_interview(interview_id: InterviewId, session: SessionDep, _: AdminDep):
-    return InterviewOut.of(await services.load_interview(session, interview_id))
+    interview = await services.load_interview(session, interview_id)
+    row = await repo.get_result(session, interview_id)
+    return InterviewOut.of(interview, row.result if row else None)
 
 
 @router.post("/{interview_id}/cancel", response_model=InterviewOut)
