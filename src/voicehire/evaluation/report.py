@@ -16,8 +16,8 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from voicehire.evaluation.labels import plan_labels, scorer_label
 from voicehire.evaluation.models import AnswerScore, EvaluationResult
-from voicehire.evaluation.summary import competency_label
 
 RECOMMENDATION_LABELS = {
     "hire": "Hire",
@@ -72,7 +72,7 @@ def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
-def _environment() -> Environment:
+def _environment(plan_id: str = "") -> Environment:
     env = Environment(
         loader=PackageLoader("voicehire.evaluation", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
@@ -81,7 +81,11 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["score"] = _fmt
-    env.filters["competency"] = competency_label
+    labels = plan_labels(plan_id)
+    env.filters["competency"] = labels.competency
+    env.filters["stage"] = labels.stage
+    env.filters["question"] = labels.question
+    env.filters["scorer"] = scorer_label
     env.filters["recommendation"] = lambda r: RECOMMENDATION_LABELS.get(r, str(r))
     return env
 
@@ -112,7 +116,7 @@ def render_html(result: EvaluationResult) -> str:
         if name is not None
     ]
     return (
-        _environment()
+        _environment(result.plan_id)
         .get_template("report.html.j2")
         .render(
             r=result,

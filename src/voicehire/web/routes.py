@@ -91,11 +91,15 @@ async def web_config(request: Request, state: StateDep) -> dict[str, Any]:
     for name in BUILTIN_PLANS:
         plan = load_plan(name)
         plans.append({"id": name, "title": plan.title, "stages": len(plan.stages)})
+    from voicehire.evaluation.labels import all_labels
+
     return {
         "adminTokenRequired": not open_admin,
         "livekit": state.gateway is not None,
         "plans": plans,
         "sessionTypes": list(mode_names()),
+        # Words for the ids the dashboard would otherwise show (stages, questions, ...)
+        "labels": all_labels(),
     }
 
 

@@ -3,13 +3,14 @@ token, and read transcripts and results."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi import APIRouter, Body, Path, Query, Request, Response
 
-from voicehire.api import services
+from voicehire.api import interview_list, services
 from voicehire.api.deps import AdminDep, Limit, Offset, SessionDep, StateDep
 from voicehire.api.errors import ApiError
+from voicehire.api.interview_list import Decision, Order, SortKey
 from voicehire.api.schemas import (
     ID_PATTERN,
     CancelRequest,
@@ -25,6 +26,7 @@ from voicehire.api.schemas import (
     TranscriptOut,
     iso,
 )
+from voicehire.domain.outcome import Outcome
 from voicehire.storage import repositories as repo
 
 router = APIRouter(prefix="/api/interviews", tags=["interviews"])
@@ -53,6 +55,56 @@ async def create_interview(
     return InterviewCreated(interview=InterviewOut.of(interview), join=join)
 
 
+Search = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        description="Words that must all appear in the candidate's name, "
+        "the role or the outcome (case-insensitive)",
+    ),
+]
+OutcomeFilter = Annotated[Outcome | None, Query(description="What happened")]
+DecisionFilter = Annotated[
+    Decision | None,
+    Query(description="The decision: the human override if any, else the machine's"),
+]
+
+
+async def _select(
+    session: Any,
+    *,
+    status: str | None,
+    mode: str | None,
+    candidate_id: str | None,
+    job_id: str | None,
+    q: str | None,
+    outcome: str | None,
+    recommendation: str | None,
+    sort: SortKey,
+    order: Order,
+    limit: int,
+    offset: int,
+) -> tuple[list[InterviewOut], int]:
+    scan = interview_list.needs_scan(q, outcome, recommendation, sort, order)
+    rows, total = await repo.list_interviews(
+        session,
+        status=status,
+        mode=mode,
+        candidate_id=candidate_id,
+        job_id=job_id,
+        limit=interview_list.SCAN_LIMIT if scan else limit,
+        offset=0 if scan else offset,
+    )
+    results = await repo.results_for(session, [i.id for i in rows])
+    items = [InterviewOut.of(i, results.get(i.id)) for i in rows]
+    if not scan:
+        return items, total
+    chosen = interview_list.select(
+        items, q=q, outcome=outcome, recommendation=recommendation, sort=sort, order=order
+    )
+    return chosen[offset : offset + limit], len(chosen)
+
+
 @router.get("", response_model=InterviewList)
 async def list_interviews(
     session: SessionDep,
@@ -61,24 +113,70 @@ async def list_interviews(
     mode: Mode | None = None,
     candidate_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     job_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    q: Search = None,
+    outcome: OutcomeFilter = None,
+    recommendation: DecisionFilter = None,
+    sort: SortKey = "created",
+    order: Order = "desc",
     limit: Limit = 50,
     offset: Offset = 0,
 ):
-    rows, total = await repo.list_interviews(
+    """Interviews, newest first unless sorted otherwise; rows without a value for the
+    sort column (no score yet, not started) come last."""
+    items, total = await _select(
         session,
         status=status,
         mode=mode,
         candidate_id=candidate_id,
         job_id=job_id,
+        q=q,
+        outcome=outcome,
+        recommendation=recommendation,
+        sort=sort,
+        order=order,
         limit=limit,
         offset=offset,
     )
-    results = await repo.results_for(session, [i.id for i in rows])
-    return InterviewList(
-        items=[InterviewOut.of(i, results.get(i.id)) for i in rows],
-        total=total,
-        limit=limit,
-        offset=offset,
+    return InterviewList(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get(
+    "/export.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "The list as CSV"}},
+)
+async def export_interviews(
+    session: SessionDep,
+    _: AdminDep,
+    status: Status | None = None,
+    mode: Mode | None = None,
+    candidate_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    job_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    q: Search = None,
+    outcome: OutcomeFilter = None,
+    recommendation: DecisionFilter = None,
+    sort: SortKey = "created",
+    order: Order = "desc",
+) -> Response:
+    """The list with the same filters and order, every row (up to 5000), as CSV."""
+    items, _total = await _select(
+        session,
+        status=status,
+        mode=mode,
+        candidate_id=candidate_id,
+        job_id=job_id,
+        q=q,
+        outcome=outcome,
+        recommendation=recommendation,
+        sort=sort,
+        order=order,
+        limit=interview_list.SCAN_LIMIT,
+        offset=0,
+    )
+    return Response(
+        "\ufeff" + interview_list.to_csv(items),  # the BOM makes Excel read UTF-8
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="interviews.csv"'},
     )
 
 
@@ -169,3 +267,36 @@ async def get_result(interview_id: InterviewId, session: SessionDep, _: AdminDep
     if row is None:
         raise ApiError(404, f"interview {interview_id!r} has no result yet")
     return ResultOut(interview_id=interview_id, result=row.result, updated_at=iso(row.updated_at))
+
+
+@router.get(
+    "/{interview_id}/report.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "The report as PDF"}},
+)
+async def report_pdf(interview_id: InterviewId, session: SessionDep, _: AdminDep) -> Response:
+    """The evaluation report as a PDF (rendered here, with fpdf2)."""
+    from voicehire.evaluation.models import EvaluationResult
+    from voicehire.evaluation.report_pdf import render_pdf
+
+    interview = await services.load_interview(session, interview_id)
+    row = await repo.get_result(session, interview_id)
+    if row is None:
+        raise ApiError(404, f"interview {interview_id!r} has no evaluation yet")
+    try:
+        result = EvaluationResult.model_validate(row.result)
+    except Exception:
+        raise ApiError(
+            409, f"interview {interview_id!r} has a result that is not an evaluation"
+        ) from None
+    meta = interview.room_metadata or {}
+    body = render_pdf(
+        result,
+        candidate=str(meta.get("candidateName") or ""),
+        role=str(meta.get("interviewRole") or ""),
+    )
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="interview_{interview_id}.pdf"'},
+    )
