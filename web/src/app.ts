@@ -397,7 +397,20 @@ async function reportRoute(id: string, isCurrent: () => boolean): Promise<void> 
     mount(main, notice("This session has no evaluation report (a call's result is on its page)."));
     return;
   }
-  mount(main, reportPage(evaluation, interview, stages, { downloadPdf: () => void downloadPdf(id) }));
+  // The stored transcript, or else the stages the evaluation keeps with it.
+  const shown: StageView[] = stages.length
+    ? stages
+    : (evaluation.stages ?? []).map((st) => ({
+        stage: st.stage,
+        title: st.title,
+        durationSeconds: null,
+        endReason: "",
+        lines: (st.lines ?? []).map((l) => {
+          const ai = l.isAI === true;
+          return { ai, who: ai ? "Interviewer" : "Candidate", message: str(l.message) };
+        }),
+      }));
+  mount(main, reportPage(evaluation, interview, shown, { downloadPdf: () => void downloadPdf(id) }));
 }
 
 async function downloadPdf(id: string): Promise<void> {

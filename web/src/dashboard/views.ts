@@ -67,7 +67,7 @@ function header(key: SortKey | null, text: string, state: SortState | undefined,
 
 export function interviewTable(items: Interview[], on: TableHandlers | ((id: string) => void), state?: SortState): TemplateResult {
   const handlers: TableHandlers = typeof on === "function" ? { open: on } : on;
-  return html`<div class="table-scroll">
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="Interviews (scrolls sideways)">
     <table class="interviews">
       <thead>
         <tr>
@@ -426,7 +426,7 @@ function questionText(q: JobQuestion): string {
 }
 
 export function jobTable(jobs: Job[]): TemplateResult {
-  return html`<div class="table-scroll">
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="Jobs (scrolls sideways)">
     <table>
       <thead>
         <tr>
@@ -513,7 +513,7 @@ export function jobDetails(job: Job, planTitle: string, on: JobHandlers): Templa
 // --- candidates ------------------------------------------------------------------------------
 
 export function candidateTable(items: Candidate[]): TemplateResult {
-  return html`<div class="table-scroll">
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="Candidates (scrolls sideways)">
     <table>
       <thead>
         <tr>
@@ -550,7 +550,7 @@ function fieldValue(value: unknown): string {
 export function candidateFields(c: Candidate): TemplateResult {
   const filled = Object.entries(c.extracted_data);
   const missing = c.missing_required.filter((f) => !(f in c.extracted_data));
-  return html`<div class="table-scroll">
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="Candidate fields (scrolls sideways)">
     <table id="candidate-fields">
       <thead>
         <tr>
