@@ -164,7 +164,8 @@ def axe_serious(page: Page) -> list[str]:
           const r = await axe.run(document, { resultTypes: ['violations'] });
           return r.violations
             .filter(v => v.impact === 'serious' || v.impact === 'critical')
-            .map(v => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')})`);
+            .map(v => `${v.id}: ${v.help} (${
+              v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')})`);
         }"""
     )
     return list(found)
@@ -177,7 +178,8 @@ def no_sideways_scroll(page: Page) -> None:
     wide = page.evaluate(
         """(w) => [...document.querySelectorAll('body *')]
           .filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-scroll'))
-          .slice(0, 5).map(e => `${e.tagName}#${e.id}.${e.className} ${Math.round(e.getBoundingClientRect().right)} ${getComputedStyle(e).display} ${(e.textContent||"").slice(0,40)}`)""",
+          .slice(0, 5).map(e => `${e.tagName}#${e.id}.${e.className} ${
+            Math.round(e.getBoundingClientRect().right)} ${(e.textContent || "").slice(0, 40)}`)""",
         viewport["width"],
     )
     assert width <= viewport["width"], (
