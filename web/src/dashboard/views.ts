@@ -79,7 +79,7 @@ export function interviewTable(items: Interview[], on: TableHandlers | ((id: str
           const v = i.verdict;
           const name = candidateName(i) || "candidate";
           return html`<tr data-id=${i.id}>
-            <td>
+            <td data-label="Candidate">
               <a
                 href=${`#/interviews/${encodeURIComponent(i.id)}`}
                 aria-label=${`Open interview with ${name}`}
@@ -91,19 +91,21 @@ export function interviewTable(items: Interview[], on: TableHandlers | ((id: str
               >
               ${i.mode !== "ai_interview" ? html`<span class="muted small">${modeLabel(i.mode)}</span>` : nothing}
             </td>
-            <td>${str(i.metadata.interviewRole) || "—"}</td>
-            <td>
+            <td data-label="Role">${str(i.metadata.interviewRole) || "—"}</td>
+            <td data-label="Outcome">
               ${
                 i.outcome
                   ? html`<span class="badge outcome" data-outcome=${i.outcome}>${i.outcome_label || outcomeLabel(i.outcome)}</span>`
                   : html`<span class=${badgeClass(i.status)}>${label(i.status)}</span>`
               }
             </td>
-            <td class="num" data-col="score">${v ? fmtScore(v.overall_score) : "—"}</td>
-            <td data-col="recommendation">${recBadge(v?.recommendation)}</td>
-            <td data-col="override">${v?.override ? recBadge(v.override) : html`<span class="muted">—</span>`}</td>
-            <td class="num">${fmtDuration(i.duration_seconds)}</td>
-            <td class="muted">${fmtDate(i.created_at)}</td>
+            <td class="num" data-col="score" data-label="Score">${v ? fmtScore(v.overall_score) : "—"}</td>
+            <td data-col="recommendation" data-label="Recommendation">${recBadge(v?.recommendation)}</td>
+            <td data-col="override" data-label="Human decision">
+              ${v?.override ? recBadge(v.override) : html`<span class="muted">—</span>`}
+            </td>
+            <td class="num" data-label="Duration">${fmtDuration(i.duration_seconds)}</td>
+            <td class="muted" data-label="Date">${fmtDate(i.created_at)}</td>
           </tr>`;
         })}
       </tbody>
