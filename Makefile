@@ -6,7 +6,7 @@ DEMO_ANSWERS ?= examples/answers/software_engineer.yaml
 LIVEKIT_VERSION := v1.13.5
 LIVEKIT_DIR := .cache/livekit-$(LIVEKIT_VERSION)
 
-.PHONY: setup system-deps web web-test livekit stack demo interview test lint format bench clean
+.PHONY: setup system-deps web web-test livekit stack demo interview test lint format bench soak clean
 
 setup: system-deps ## Install uv, espeak-ng (if root) and the locked Python environment
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
@@ -79,6 +79,9 @@ format:
 
 bench: setup ## Print latency and scoring benchmarks
 	$(UV) run python -m benchmarks.run
+
+soak: ## A bounded chaos run (a few minutes): interviews while the API, database and agent are killed
+	$(UV) run python -m benchmarks.soak $(SOAK_ARGS)
 
 clean:
 	rm -rf .pytest_cache .ruff_cache transcripts reports logs test-output

@@ -102,6 +102,7 @@ async def _run(args: argparse.Namespace) -> int:
         "VH_JWT_SECRET": "bench-jwt-secret-0123456789abcdef0123",
         "VH_M2M_CLIENT_ID": "bench-agent",
         "VH_M2M_CLIENT_SECRET": "bench-agent-secret",
+        "VH_TOKEN_RATE_LIMIT": "0",  # this measures throughput, not the rate limit
         "LIVEKIT_URL": fake.url,
         "LIVEKIT_API_KEY": fake.api_key,
         "LIVEKIT_API_SECRET": fake.api_secret,

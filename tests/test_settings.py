@@ -64,3 +64,46 @@ def test_invalid_settings_get_a_clear_message(monkeypatch, env, message):
         load_settings()
     assert message in str(err.value)
     assert str(err.value).startswith("Invalid VoiceHire settings")
+
+
+SECRETS = {
+    "LIVEKIT_URL": "wss://lk.example",
+    "LIVEKIT_API_KEY": "lk-key",
+    "LIVEKIT_API_SECRET": "lk-secret-ZZ1",
+    "VH_M2M_CLIENT_ID": "agent",
+    "VH_M2M_CLIENT_SECRET": "m2m-secret-ZZ2",
+    "VH_ADMIN_TOKEN": "admin-token-ZZ3",
+    "VH_JWT_SECRET": "jwt-secret-ZZ4",
+    "OPENAI_API_KEY": "sk-ZZ5",
+    "DEEPGRAM_API_KEY": "dg-ZZ6",
+    "ASSEMBLYAI_API_KEY": "aai-ZZ7",
+    "CARTESIA_API_KEY": "ct-ZZ8",
+}
+
+
+def test_secret_settings_never_print_their_value(monkeypatch):
+    for k, v in SECRETS.items():
+        monkeypatch.setenv(k, v)
+    s = load_settings()
+    shown = repr(s) + str(s) + s.model_dump_json() + repr(s.model_dump())
+    for value in SECRETS.values():
+        if "ZZ" in value:
+            assert value not in shown
+    # the clients still get the real values
+    assert s.vh_admin_token is not None
+    assert s.vh_admin_token.get_secret_value() == "admin-token-ZZ3"
+    assert sorted(s.secrets) == sorted(v for v in SECRETS.values() if "ZZ" in v)
+
+
+def test_a_settings_error_does_not_echo_secrets(monkeypatch):
+    monkeypatch.setenv("LIVEKIT_API_SECRET", "lk-secret-ZZ1")
+    monkeypatch.setenv("VH_ADMIN_TOKEN", "admin-token-ZZ3")
+    with pytest.raises(SettingsError) as err:
+        load_settings()
+    message = str(err.value)
+    assert "must be set together" in message
+    assert "ZZ" not in message
+    monkeypatch.setenv("SILENCE_TIMEOUT", "soon")
+    with pytest.raises(SettingsError) as err:
+        load_settings()
+    assert "(got 'soon')" in str(err.value)  # a plain field's value is still shown

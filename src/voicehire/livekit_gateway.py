@@ -169,7 +169,7 @@ class LiveKitGateway:
         return cls(
             settings.livekit_url,
             settings.livekit_api_key,
-            settings.livekit_api_secret,
+            settings.livekit_api_secret.get_secret_value(),
             agent_name=settings.agent_name,
             agent_identity=settings.agent_identity,
             max_participants=settings.max_participants,

@@ -97,7 +97,7 @@ class PlatformClient:
         return cls(
             settings.vh_api_base_url,
             settings.vh_m2m_client_id,
-            settings.vh_m2m_client_secret,
+            settings.vh_m2m_client_secret.get_secret_value(),
             **kwargs,
         )
 

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 from voicehire.api.app import create_app as create_api
 from voicehire.api.commands import prepare_serve_settings
-from voicehire.logging_setup import configure_logging
+from voicehire.logging_setup import configure_logging, stop_logging
 from voicehire.settings import Settings, load_settings
 
 
@@ -61,17 +61,20 @@ def _serve(args: argparse.Namespace, _rest: list[str]) -> int:
             print(f"VoiceHire on {where} (app: /app, docs: /docs)", file=sys.stderr)
             print(note, file=sys.stderr, flush=True)
 
-    AnnouncingServer(
-        uvicorn.Config(
-            create_app(settings),
-            host=host,
-            port=port,
-            log_config=None,
-            log_level=settings.log_level.lower(),
-            access_log=False,
-            # The socket peer is the client: X-Forwarded-For is never trusted (a proxy in
-            # front would otherwise make every request look local).
-            proxy_headers=False,
-        )
-    ).run()
+    try:
+        AnnouncingServer(
+            uvicorn.Config(
+                create_app(settings),
+                host=host,
+                port=port,
+                log_config=None,
+                log_level=settings.log_level.lower(),
+                access_log=False,
+                # The socket peer is the client: X-Forwarded-For is never trusted (a proxy
+                # in front would otherwise make every request look local).
+                proxy_headers=False,
+            )
+        ).run()
+    finally:
+        stop_logging()  # write what is still queued
     return 0

@@ -10,7 +10,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,7 +33,7 @@ class Settings(BaseSettings):
     # --- LiveKit ---------------------------------------------------------------------
     livekit_url: str | None = Field(None, description="wss:// URL of the LiveKit server")
     livekit_api_key: str | None = None
-    livekit_api_secret: str | None = None
+    livekit_api_secret: SecretStr | None = None
 
     # --- Agent identity and dispatch ---------------------------------------------------
     agent_name: str = Field(
@@ -40,18 +47,18 @@ class Settings(BaseSettings):
 
     # --- Engines ------------------------------------------------------------------------
     llm_provider: Literal["auto", "openai", "policy"] = "auto"
-    openai_api_key: str | None = None
+    openai_api_key: SecretStr | None = None
     openai_base_url: str | None = Field(
         None, description="OpenAI-compatible endpoint (Ollama, vLLM, OpenRouter, Groq, Azure)"
     )
     llm_model: str = "gpt-4o-mini"
     llm_temperature: float = Field(0.4, ge=0.0, le=2.0)
     stt_provider: Literal["auto", "deepgram", "openai", "assemblyai", "local", "none"] = "auto"
-    deepgram_api_key: str | None = None
-    assemblyai_api_key: str | None = None
+    deepgram_api_key: SecretStr | None = None
+    assemblyai_api_key: SecretStr | None = None
     stt_model: str | None = None
     tts_provider: Literal["auto", "openai", "cartesia", "local", "espeak", "none"] = "auto"
-    cartesia_api_key: str | None = None
+    cartesia_api_key: SecretStr | None = None
     tts_voice: str = "alloy"
     espeak_voice: str = "en-us"
     espeak_rate: int = Field(175, ge=80, le=450, description="espeak-ng words per minute")
@@ -95,6 +102,34 @@ class Settings(BaseSettings):
     transcript_bucket: str | None = None
     transcript_write_attempts: int = Field(3, ge=1, le=20)
     transcript_retry_delay: float = Field(2.0, ge=0)
+    outbox_dir: Path = Field(
+        Path("outbox"),
+        description="Where the end of a session (status, transcript, result) waits until stored",
+    )
+
+    # --- Notices on the candidate page ---------------------------------------------------------
+    ai_notice_text: str | None = Field(
+        None,
+        description="Replaces the built-in notice that an AI conducts and scores the interview",
+    )
+    candidate_notice_text: str | None = Field(
+        None, description="The organisation's own notice (privacy, data use) on the consent page"
+    )
+    accommodation_contact: str | None = Field(
+        None, description="Where candidates can also ask for an accommodation (e.g. an email)"
+    )
+
+    # --- Retention (this deployment's policy; unset: kept until deleted) ----------------------
+    retention_transcript_days: int | None = Field(
+        None, ge=1, description="Days transcripts are kept after an interview ends"
+    )
+    retention_report_days: int | None = Field(
+        None, ge=1, description="Days evaluation results and reports are kept"
+    )
+    retention_recording_days: int | None = Field(None, ge=1, description="Days recordings are kept")
+    retention_purge_interval: float = Field(
+        3600.0, gt=0, description="Seconds between retention purges while the API runs"
+    )
 
     # --- Evaluation ------------------------------------------------------------------------------
     report_dir: Path = Field(Path("reports"), description="Where interview reports are written")
@@ -104,14 +139,16 @@ class Settings(BaseSettings):
     # --- Control-plane API and M2M -------------------------------------------------------------
     vh_api_base_url: str | None = None
     vh_m2m_client_id: str | None = None
-    vh_m2m_client_secret: str | None = None
+    vh_m2m_client_secret: SecretStr | None = None
     database_url: str = Field(
         "sqlite+aiosqlite:///./voicehire.db",
         validation_alias=AliasChoices("DATABASE_URL", "VH_DATABASE_URL"),
     )
     redis_url: str | None = None
-    vh_admin_token: str | None = Field(None, description="Admin credential for management API")
-    vh_jwt_secret: str | None = Field(None, description="Signing key for M2M JWTs")
+    vh_admin_token: SecretStr | None = Field(
+        None, description="Admin credential for management API"
+    )
+    vh_jwt_secret: SecretStr | None = Field(None, description="Signing key for M2M JWTs")
     vh_public_url: str | None = Field(
         None,
         description="Public base URL of invite links (e.g. https://hire.example.com); "
@@ -123,6 +160,10 @@ class Settings(BaseSettings):
     vh_candidate_token_ttl: int = Field(
         900, ge=60, le=86400, description="Lifetime (s) of candidate LiveKit join tokens"
     )
+    vh_token_rate_limit: int = Field(
+        30, ge=0, description="POST /oauth/token requests per client IP per window; 0 = off"
+    )
+    vh_token_rate_window: float = Field(60.0, gt=0, description="Token rate-limit window (s)")
     vh_max_body_bytes: int = Field(
         5_000_000, ge=1024, description="Larger request bodies are refused with 413"
     )
@@ -157,6 +198,12 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def secrets(self) -> list[str]:
+        """Every secret value set (to prove none reaches a log or a response)."""
+        values = [getattr(self, name) for name, f in type(self).model_fields.items()]
+        return [v.get_secret_value() for v in values if isinstance(v, SecretStr) and v]
+
+    @property
     def field_spec_paths(self) -> list[Path]:
         return [Path(p.strip()) for p in self.field_spec_files.split(",") if p.strip()]
 
@@ -171,6 +218,14 @@ class Settings(BaseSettings):
         return self.livekit_url.replace("wss://", "https://", 1).replace("ws://", "http://", 1)
 
 
+_SECRET_TYPES = (SecretStr, SecretStr | None)
+
+
+def reveal(value: SecretStr | None) -> str | None:
+    """The plain text of an optional secret setting (only where it is handed to a client)."""
+    return value.get_secret_value() if value else None
+
+
 def load_settings(**overrides: object) -> Settings:
     """Build settings from the environment, turning pydantic errors into one clear message."""
     try:
@@ -179,7 +234,12 @@ def load_settings(**overrides: object) -> Settings:
         lines = []
         for err in exc.errors():
             loc = ".".join(str(p) for p in err["loc"]) or "settings"
-            lines.append(f"  {loc.upper()}: {err['msg']} (got {err.get('input')!r})")
+            # Echo what was given only for a plain field: a model-level error's input is
+            # every setting, secrets included.
+            field = Settings.model_fields.get(str(err["loc"][0])) if err["loc"] else None
+            shown = field is not None and field.annotation not in _SECRET_TYPES
+            got = f" (got {err.get('input')!r})" if shown else ""
+            lines.append(f"  {loc.upper()}: {err['msg']}{got}")
         raise SettingsError("Invalid VoiceHire settings:\n" + "\n".join(lines)) from None
 
 

@@ -19,6 +19,7 @@ from tests.harness import (
 from voicehire.agent.local_llm import Reply
 from voicehire.agent.local_run import answer, wait_for_turn
 from voicehire.domain.config import SessionConfig
+from voicehire.domain.intents import clarification
 
 JOB = {
     "title": "Data Engineer",
@@ -154,3 +155,14 @@ async def test_llm_stage_instructions_cover_every_intent(start_interview):
     ]
     for phrase in phrases:
         assert phrase in instructions, phrase
+
+
+async def test_policy_rephrases_a_question_the_candidate_did_not_understand(start_interview):
+    run = await start_interview(config=_config())
+    assert await wait_for_turn(run)
+    question = run.runtime.flow.current_question.question
+    reply = await _said(run, "What do you mean by that?")
+    assert question.text not in reply  # put another way, not read out again
+    assert reply == clarification(question)  # what a good answer covers, in plain words
+    assert run.runtime.flow.current_question_id == question.id  # still open, nothing scored
+    assert not any(run.runtime.flow.stage_answers.values())

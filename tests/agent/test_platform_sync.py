@@ -142,3 +142,87 @@ async def test_api_down_degrades_to_room_metadata(tmp_path, caplog):
     messages = [r.getMessage() for r in caplog.records]
     assert "could not fetch the interview configuration; using the room metadata" in messages
     assert "transcript upload failed; the local copy is kept" in messages
+
+
+class Switchable(httpx.AsyncBaseTransport):
+    """The API's transport, or a refused connection while ``down``."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.down = False
+        self.refused = 0
+
+    async def handle_async_request(self, request):
+        if self.down:
+            self.refused += 1
+            raise httpx.ConnectError("connection refused", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_an_end_while_the_api_is_down_is_stored_once_it_is_back(tmp_path):
+    settings = _agent_settings(tmp_path, outbox_dir=tmp_path / "outbox")
+    async with api_client(settings) as client:
+        iid = (await _interview(client))["id"]
+        transport = Switchable(httpx.ASGITransport(app=client.app))
+        platform = PlatformClient(
+            "http://api.test", M2M_ID, M2M_SECRET, retry_delay=0.01, transport=transport
+        )
+        with fake_job_context(
+            job_metadata=json.dumps({"interviewId": iid}), room=rtc.Room()
+        ) as ctx:
+            runtime = await worker.run_job(ctx, settings, platform)
+            assert runtime is not None
+            await wait_until(lambda: runtime.awaiting_answer)
+            await ctx.primary_session.run(user_input=LONG_ANSWER)
+            transport.down = True  # the API goes away just before the interview ends
+            await runtime.handle_control(ControlMessage(type="end_interview", data={}))
+            await wait_until(
+                lambda: len(list((tmp_path / "outbox" / "agent").glob("*-result.json"))) == 1
+            )
+            got = (await client.get(f"/api/interviews/{iid}", headers=ADMIN)).json()
+            assert got["status"] == "in_progress" and transport.refused > 0
+            queued = sorted(
+                p.name.split("-")[-1] for p in (tmp_path / "outbox" / "agent").glob("*.json")
+            )
+            assert queued == ["result.json", "status.json", "transcript.json"]
+
+            await asyncio.sleep(1.0)
+            transport.down = False  # back: the job's retries deliver everything
+            for _ in range(300):
+                if not list((tmp_path / "outbox" / "agent").glob("*.json")):
+                    break
+                await asyncio.sleep(0.1)
+            got = (await client.get(f"/api/interviews/{iid}", headers=ADMIN)).json()
+            assert (got["status"], got["end_reason"]) == ("completed", "manual_end")
+            index = (await client.get(f"/api/interviews/{iid}/transcripts", headers=ADMIN)).json()
+            assert [t["kind"] for t in index].count("full") == 1
+            res = await client.get(f"/api/interviews/{iid}/result", headers=ADMIN)
+            assert res.status_code == 200 and res.json()["result"]["interview_id"] == iid
+            await asyncio.wait_for(ctx.primary_session.aclose(), timeout=10)
+            await platform.aclose()
+
+
+async def test_a_worker_delivers_what_a_gone_job_left_in_the_outbox(tmp_path):
+    """A job killed before the API came back: its queued end stays on disk, and the
+    worker process's outbox delivers it in order (transcript, then status)."""
+    from voicehire.agent.platform_sync import platform_deliverer
+    from voicehire.storage.outbox import Outbox
+
+    settings = _agent_settings(tmp_path)
+    async with api_client(settings) as client:
+        iid = (await _interview(client))["id"]
+        outbox = Outbox(tmp_path / "outbox", base_delay=0.01)
+        doc = {"sessionInfo": {}, "stages": [], "fullConversation": [], "metadata": {}}
+        outbox.enqueue(iid, "transcript", {"kind": "full", "name": "full.json", "document": doc})
+        outbox.enqueue(iid, "status", {"status": "completed", "end_reason": "completed"})
+        platform = _platform(client)
+        assert await outbox.deliver_all(platform_deliverer(platform), within=10)
+        got = (await client.get(f"/api/interviews/{iid}", headers=ADMIN)).json()
+        assert got["status"] == "completed"
+        index = (await client.get(f"/api/interviews/{iid}/transcripts", headers=ADMIN)).json()
+        assert [t["name"] for t in index] == ["full.json"]
+        # a refused change is set aside (not retried forever) and logged
+        outbox.enqueue(iid, "status", {"status": "in_progress"})
+        assert await outbox.deliver_all(platform_deliverer(platform), within=10)
+        assert len(list((tmp_path / "outbox" / "failed").glob("*.json"))) == 1
+        await platform.aclose()

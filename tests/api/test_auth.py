@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import time
 
+import httpx
 import jwt
 
 from tests.api.support import (
@@ -249,4 +250,121 @@ async def test_malformed_json_is_a_client_error_and_logs_no_secrets(tmp_path, ca
         )
         assert res.status_code == 422
     logged = "\n".join(r.getMessage() + str(r.__dict__) for r in caplog.records)
-    assert settings.vh_admin_token not in logged
+    assert settings.vh_admin_token is not None
+    assert settings.vh_admin_token.get_secret_value() not in logged
+
+
+async def test_the_candidates_token_reads_its_session_status_without_recruiter_data(lk_client):
+    cand = (
+        await lk_client.post(
+            "/api/candidates",
+            json={"name": "Ada", "missing_required": ["salary_expectation"]},
+            headers=ADMIN,
+        )
+    ).json()
+    agent = await m2m_headers(lk_client)
+    await lk_client.patch(
+        f"/api/agent/candidates/{cand['id']}/fields",
+        json={"fields": {"salary_expectation": "95000 EUR"}},
+        headers=agent,
+    )
+    created = (
+        await lk_client.post("/api/interviews", json={"candidate_id": cand["id"]}, headers=ADMIN)
+    ).json()
+    room = created["interview"]["room_name"]
+    url = f"/api/voice/session/{room}/status"
+    cand_auth = {"Authorization": f"Bearer {created['join']['token']}"}
+    for _ in range(2):  # from the database, then from the cache
+        res = await lk_client.get(url, headers=cand_auth)
+        assert res.status_code == 200
+        body = res.json()
+        assert body["status"] == "scheduled" and body["room_name"] == room
+        assert "95000" not in res.text
+        assert not {"extracted_data", "missing_required", "candidate_id"} & body.keys()
+    # the recruiter and the agent still see everything
+    full = (await lk_client.get(url, headers=ADMIN)).json()
+    assert full["extracted_data"] == {"salary_expectation": "95000 EUR"}
+    assert (await lk_client.get(url, headers=agent)).json()["extracted_data"]
+
+
+async def test_a_reporting_client_cannot_read_room_status(lk_client):
+    made = await lk_client.post(
+        "/api/m2m-clients",
+        json={"client_id": "bi-export", "scopes": "reporting"},
+        headers=ADMIN,
+    )
+    assert made.status_code == 201, made.text
+    token = await lk_client.post(
+        "/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "bi-export",
+            "client_secret": made.json()["client_secret"],
+        },
+    )
+    assert token.status_code == 200 and token.json()["scope"] == "reporting"
+    reporting = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    cand = (await lk_client.post("/api/candidates", json={"name": "A"}, headers=ADMIN)).json()
+    created = (
+        await lk_client.post("/api/interviews", json={"candidate_id": cand["id"]}, headers=ADMIN)
+    ).json()
+    room = created["interview"]["room_name"]
+    for url in (
+        f"/api/voice/session/{room}/status",
+        f"/api/agent-status?room={room}",
+        f"/agents/{room}/status",
+    ):
+        res = await lk_client.get(url, headers=reporting)
+        assert res.status_code == 403, url
+        assert "'agent' scope" in res.json()["message"]
+
+
+async def test_token_endpoint_takes_as_long_for_unknown_client_ids(client):
+    """A wrong secret costs the same slow hash check whether the client id exists or not."""
+    made = await client.post("/api/m2m-clients", json={"client_id": "known-client"}, headers=ADMIN)
+    assert made.status_code == 201
+
+    async def median_seconds(client_id: str) -> float:
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            res = await client.post(
+                "/oauth/token",
+                data={
+                    "grant_type": "client_credentials",
+                    "client_id": client_id,
+                    "client_secret": "wrong-secret",
+                },
+            )
+            times.append(time.perf_counter() - started)
+            assert res.status_code == 401
+            assert res.json()["message"] == "unknown client or wrong secret"
+        return sorted(times)[2]
+
+    await median_seconds("known-client")  # warm up (the dummy hash is made once)
+    await median_seconds("never-registered")
+    known = await median_seconds("known-client")
+    unknown = await median_seconds("never-registered")
+    configured = await median_seconds(M2M_ID)
+    # Before: unknown ids answered in ~1 ms against ~40 ms for a known one.
+    assert unknown > 0.5 * known, (unknown, known)
+    assert configured > 0.5 * known, (configured, known)
+
+
+async def test_token_endpoint_is_rate_limited_per_client_address(tmp_path):
+    settings = make_settings(tmp_path, vh_token_rate_limit=3, vh_token_rate_window=30)
+    form = {"grant_type": "client_credentials", "client_id": M2M_ID, "client_secret": M2M_SECRET}
+    async with api_client(settings) as client:
+        for _ in range(3):
+            assert (await client.post("/oauth/token", data=form)).status_code == 200
+        limited = await client.post("/oauth/token", data=form)
+        assert limited.status_code == 429
+        assert 1 <= int(limited.headers["retry-after"]) <= 30
+        assert "too many token requests" in limited.json()["message"]
+        # the limit is per address: another client still gets its token
+        other = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=client.app, client=("10.1.2.3", 4000)),
+            base_url="http://localhost:8000",
+        )
+        async with other:
+            assert (await other.post("/oauth/token", data=form)).status_code == 200

@@ -57,6 +57,7 @@ def test_serve_admin_credential_policy(tmp_path):
     same, note = prepare_serve_settings(settings, "127.0.0.1")
     assert same.vh_admin_token is None and "this machine only" in note
     exposed, note = prepare_serve_settings(settings, "0.0.0.0")
-    assert exposed.vh_admin_token and exposed.vh_admin_token in note
+    assert exposed.vh_admin_token and exposed.vh_admin_token.get_secret_value() in note
     configured = make_settings(tmp_path, vh_admin_token="set")
-    assert prepare_serve_settings(configured, "0.0.0.0")[0].vh_admin_token == "set"
+    kept = prepare_serve_settings(configured, "0.0.0.0")[0].vh_admin_token
+    assert kept is not None and kept.get_secret_value() == "set"

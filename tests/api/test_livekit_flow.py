@@ -49,6 +49,10 @@ async def test_cancel_deletes_the_room(lk_client, fake_livekit):
     assert res.json()["status"] == "cancelled"
     assert [c.body["room"] for c in fake_livekit.calls("DeleteRoom")] == [room]
     assert room not in fake_livekit.rooms
+    # the invite link no longer hands out a LiveKit token, and says why
+    join = (await lk_client.get(f"/api/web/join/{room}")).json()
+    assert join["status"] == "cancelled" and "token" not in join
+    assert "cancelled by the hiring team" in join["message"]
 
 
 async def test_reissued_token_is_fresh_and_refused_after_end(lk_client, fake_livekit):
@@ -104,3 +108,63 @@ async def test_badly_signed_webhooks_get_401_and_change_nothing(lk_client, fake_
     assert res.status_code == 401
 
     assert (await _status(lk_client, iv["id"]))["status"] == "scheduled"
+
+
+async def test_a_replayed_webhook_is_acknowledged_but_not_applied(lk_client, fake_livekit):
+    cand = await _candidate(lk_client)
+    iv = (await _interview(lk_client, cand["id"]))["interview"]
+    joined = {
+        "id": "EV_joined_1",
+        "event": "participant_joined",
+        "room": {"name": iv["room_name"]},
+        "participant": {"identity": "candidate-1"},
+    }
+    body, headers = _webhook(fake_livekit, joined)
+    first = await lk_client.post("/webhooks/livekit", content=body, headers=headers)
+    assert first.status_code == 200 and first.json()["changed"] is True
+    assert (await _status(lk_client, iv["id"]))["status"] == "in_progress"
+    left = {**joined, "id": "EV_left_1", "event": "participant_left"}
+    body_left, headers_left = _webhook(fake_livekit, left)
+    res = await lk_client.post("/webhooks/livekit", content=body_left, headers=headers_left)
+    assert res.json()["changed"] is True
+    assert (await _status(lk_client, iv["id"]))["status"] == "completed"
+    # The same deliveries again (a retry or a captured request): acknowledged, not applied.
+    for replay_body, replay_headers in ((body, headers), (body_left, headers_left)):
+        again = await lk_client.post(
+            "/webhooks/livekit", content=replay_body, headers=replay_headers
+        )
+        assert again.status_code == 200
+        assert again.json() == {
+            "handled": False,
+            "event": again.json()["event"],
+            "reason": "duplicate event id",
+        }
+    got = await _status(lk_client, iv["id"])
+    assert got["status"] == "completed" and got["end_reason"] == "candidate_left"
+
+
+async def test_webhook_log_lines_keep_their_message(lk_client, fake_livekit):
+    import io
+    import logging
+
+    from voicehire import logging_setup
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    out = io.StringIO()
+    logging_setup.configure_logging("INFO", "json", stream=out)
+    try:
+        cand = await _candidate(lk_client)
+        iv = (await _interview(lk_client, cand["id"]))["interview"]
+        event = {"id": "EV_fin", "event": "room_finished", "room": {"name": iv["room_name"]}}
+        body, headers = _webhook(fake_livekit, event)
+        await lk_client.post("/webhooks/livekit", content=body, headers=headers)
+        logging_setup.flush_logging()
+    finally:
+        logging_setup.stop_logging()
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    handled = [r for r in lines if r.get("logger") == "voicehire.api.routes.webhooks"]
+    assert [r["event"] for r in handled] == ["webhook handled"]
+    assert handled[0]["webhook_event"] == "room_finished"

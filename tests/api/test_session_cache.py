@@ -36,6 +36,14 @@ async def test_set_get_delete(cache):
     assert await cache.ping() is True
 
 
+async def test_add_sets_only_the_first_time(cache):
+    key = "webhook:EV_" + secrets.token_hex(4)
+    assert await cache.add(key, {"event": "room_finished"}, ttl=60) is True
+    assert await cache.add(key, {"event": "room_finished"}, ttl=60) is False
+    await cache.delete(key)
+    assert await cache.add(key, {"event": "room_finished"}, ttl=60) is True
+
+
 def test_factory_picks_backend():
     assert create_cache(None).backend == "memory"
     assert create_cache("redis://127.0.0.1:1/0").backend == "redis"

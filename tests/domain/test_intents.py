@@ -221,7 +221,28 @@ def test_role_questions_are_answered_from_the_job_or_deferred() -> None:
 def test_every_declined_or_handled_intent_has_a_line() -> None:
     from voicehire.domain.intents import intent_line
 
-    for key in ("clarify_prefix", "skip", "thinking", "off_topic", "prompt_request", "injection"):
+    for key in ("skip", "thinking", "off_topic", "prompt_request", "injection"):
         line = intent_line(key)
         assert line and "{" not in line
     assert "rubric" not in intent_line("prompt_request").lower()  # declines, reveals nothing
+
+
+def test_every_shipped_question_can_be_put_another_way_without_giving_the_rubric_away() -> None:
+    from voicehire.domain.intents import clarification
+    from voicehire.domain.plan import BUILTIN_PLANS, builtin_plan_path, load_plan
+    from voicehire.domain.question_bank import load_bank
+
+    questions = [
+        q
+        for name in BUILTIN_PLANS
+        for stage in load_plan(builtin_plan_path(name)).stages
+        for q in stage.questions
+    ] + [q for area in load_bank() for q in area.questions]
+    assert len(questions) > 40
+    for q in questions:
+        line = clarification(q)
+        assert line.startswith("Let me put that another way") and "{" not in line
+        assert q.text not in line
+        for rubric in q.rubric:
+            for indicator in rubric.indicators:
+                assert indicator.text.lower() not in line.lower(), (q.id, indicator.text)

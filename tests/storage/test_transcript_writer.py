@@ -97,3 +97,52 @@ async def test_local_store_writes_seed_named_json_files(tmp_path, start_intervie
     assert doc["sessionInfo"]["interviewId"] == "t1"
     assert doc["metadata"]["version"] == "1.0"
     assert not [f for f in files if f.endswith(".tmp")]
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 64 KiB tmpfs: a real full disk (needs root to mount; skipped otherwise)."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+async def test_a_full_disk_leaves_no_tmp_files_and_the_error_surfaces(tiny_disk):
+    store = LocalTranscriptStore(tiny_disk / "transcripts")
+    earlier = await store.write("earlier.json", {"answer": "kept"})
+    writer = TranscriptWriter(store, attempts=2, retry_delay=0)
+    big = {"utterances": ["x" * 1000 for _ in range(200)]}  # ~200 KB, more than the disk
+    with pytest.raises(TranscriptWriteError, match="No space left on device"):
+        await writer.finish("full.json", big)
+    left = sorted(p.name for p in (tiny_disk / "transcripts").iterdir())
+    assert left == ["earlier.json"], left  # no zero-byte or partial *.tmp files
+    assert json.loads((tiny_disk / "transcripts" / "earlier.json").read_text()) == {
+        "answer": "kept"
+    }
+    assert earlier.endswith("earlier.json")
+
+
+async def test_enospc_at_fsync_leaves_no_tmp_file(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    def full(_fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    store = LocalTranscriptStore(tmp_path)
+    with pytest.raises(OSError, match="No space left"):
+        await store.write("t.json", {"a": 1})
+    assert list(tmp_path.iterdir()) == []

@@ -162,3 +162,56 @@ def test_cross_origin_and_unknown_rooms_are_refused(client):
     ):
         ws.receive_json()
     assert unknown.value.code == 4404
+
+
+def test_cancelling_ends_the_running_session_and_the_link(client):
+    interview = new_interview(client)
+    room = interview["room_name"]
+    url = f"/api/web/live/{room}"
+    with client.websocket_connect(url) as ws:
+        ws.send_json({"type": "hello", "lastSeq": 0})
+        ws.receive_json()
+        ws.send_json({"type": "start"})
+        read_until(ws, lambda m: m["type"] == "turn")
+        res = client.post(f"/api/interviews/{interview['id']}/cancel", headers=ADMIN)
+        assert res.status_code == 200 and res.json()["status"] == "cancelled"
+        told = read_until(ws, lambda m: m["type"] == "error")
+        assert told[-1]["code"] == "ended" and "cancelled" in told[-1]["message"]
+        ended = read_until(
+            ws, lambda m: m["type"] == "data" and m["message"]["type"] == "interview_ended"
+        )
+        assert ended[-1]["message"]["reason"] == "cancelled_by_admin"
+        # the interviewer says nothing more after the end
+        ws.send_json({"type": "answer", "text": "Hello? Are you still there?"})
+    stored = wait_for(
+        lambda: client.get(f"/api/interviews/{interview['id']}/transcripts", headers=ADMIN).json(),
+        lambda items: bool(items),
+    )
+    assert [t["kind"] for t in stored] == ["full"]  # what was said is kept
+    got = client.get(f"/api/interviews/{interview['id']}", headers=ADMIN).json()
+    assert got["status"] == "cancelled" and got["end_reason"] == "cancelled_by_admin"
+    join = client.get(f"/api/web/join/{room}").json()
+    assert join["status"] == "cancelled" and "token" not in join
+    assert join["message"].startswith("This interview was cancelled by the hiring team")
+
+
+def test_cancelling_before_the_start_closes_the_page_and_it_cannot_start(client):
+    interview = new_interview(client)
+    url = f"/api/web/live/{interview['room_name']}"
+    with client.websocket_connect(url) as ws:
+        ws.send_json({"type": "hello", "lastSeq": 0})
+        assert ws.receive_json()["started"] is False
+        client.post(f"/api/interviews/{interview['id']}/cancel", headers=ADMIN)
+        told = ws.receive_json()
+        assert told["type"] == "error" and "cancelled" in told["message"]
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+        assert closed.value.code == 4000
+    with client.websocket_connect(url) as ws:  # the link cannot start it any more
+        refused = ws.receive_json()
+        assert refused["type"] == "error" and refused["code"] == "ended"
+        assert "cancelled" in refused["message"]
+    assert (
+        client.get(f"/api/interviews/{interview['id']}", headers=ADMIN).json()["status"]
+        == "cancelled"
+    )

@@ -146,12 +146,17 @@ describe("jobs and candidates", () => {
       interview_type: "technical",
       custom_questions: [{ id: "custom.a", text: hostile("question"), competencies: ["technical_accuracy"] }],
       generated_questions: [{ id: "gen.a", text: hostile("generated") }],
+      location: hostile("location"),
+      remote_policy: null,
+      salary_range: null,
+      team: null,
+      process: null,
       created_at: null,
     };
     const removed: number[] = [];
     mount(root, jobDetails(job, "Full interview", { removeQuestion: (i) => removed.push(i), generate: () => {} }));
     expect(root.querySelectorAll("img, svg")).toHaveLength(0);
-    for (const t of ["level", "description", "skill", "question", "generated"]) expect(root.textContent).toContain(hostile(t));
+    for (const t of ["level", "description", "skill", "question", "generated", "location"]) expect(root.textContent).toContain(hostile(t));
     expect(root.textContent).toContain("Technical accuracy");
     root.querySelector<HTMLButtonElement>("#custom-questions button")?.click();
     expect(removed).toEqual([0]);

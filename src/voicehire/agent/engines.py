@@ -25,7 +25,7 @@ from voicehire.agent.speech.models import (
     local_stt_installed,
     local_tts_installed,
 )
-from voicehire.settings import Settings, SettingsError
+from voicehire.settings import Settings, SettingsError, reveal
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def build_llm(settings: Settings) -> lk_llm.LLM[Any]:
         )
     return openai.LLM(
         model=settings.llm_model,
-        api_key=settings.openai_api_key or "not-needed",
+        api_key=reveal(settings.openai_api_key) or "not-needed",
         base_url=settings.openai_base_url or NOT_GIVEN,
         temperature=settings.llm_temperature,
     )
@@ -104,20 +104,23 @@ def build_stt(settings: Settings) -> lk_stt.STT[Any] | None:
             raise SettingsError("STT_PROVIDER=deepgram needs DEEPGRAM_API_KEY")
         from livekit.plugins import deepgram
 
-        return deepgram.STT(model=settings.stt_model or "nova-3", api_key=settings.deepgram_api_key)
+        return deepgram.STT(
+            model=settings.stt_model or "nova-3",
+            api_key=settings.deepgram_api_key.get_secret_value(),
+        )
     if provider == "assemblyai":
         if not settings.assemblyai_api_key:
             raise SettingsError("STT_PROVIDER=assemblyai needs ASSEMBLYAI_API_KEY")
         from livekit.plugins import assemblyai
 
-        return assemblyai.STT(api_key=settings.assemblyai_api_key)
+        return assemblyai.STT(api_key=settings.assemblyai_api_key.get_secret_value())
     if not settings.openai_api_key and not settings.openai_base_url:
         raise SettingsError("STT_PROVIDER=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL)")
     from livekit.plugins import openai
 
     return openai.STT(
         model=settings.stt_model or "gpt-4o-mini-transcribe",
-        api_key=settings.openai_api_key or "not-needed",
+        api_key=reveal(settings.openai_api_key) or "not-needed",
         base_url=settings.openai_base_url or NOT_GIVEN,
     )
 
@@ -155,14 +158,14 @@ def build_tts(settings: Settings) -> lk_tts.TTS[Any] | None:
             raise SettingsError("TTS_PROVIDER=cartesia needs CARTESIA_API_KEY")
         from livekit.plugins import cartesia
 
-        return cartesia.TTS(api_key=settings.cartesia_api_key)
+        return cartesia.TTS(api_key=settings.cartesia_api_key.get_secret_value())
     if not settings.openai_api_key and not settings.openai_base_url:
         raise SettingsError("TTS_PROVIDER=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL)")
     from livekit.plugins import openai
 
     return openai.TTS(
         voice=settings.tts_voice,
-        api_key=settings.openai_api_key or "not-needed",
+        api_key=reveal(settings.openai_api_key) or "not-needed",
         base_url=settings.openai_base_url or NOT_GIVEN,
     )
 

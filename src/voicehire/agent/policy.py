@@ -18,7 +18,7 @@ from livekit.agents import llm
 from voicehire.agent.local_llm import LocalLLM, Reply, tool_names
 from voicehire.domain import prompts
 from voicehire.domain.flow import word_count
-from voicehire.domain.intents import classify, intent_line
+from voicehire.domain.intents import clarification, classify, intent_line
 
 if TYPE_CHECKING:
     from voicehire.agent.modes.interview import InterviewRuntime
@@ -123,7 +123,7 @@ class InterviewerPolicy(LocalLLM):
         if qs is not None and intent.kind == "repeat":
             return Reply(prompts.render("repeat_prefix") + qs.question.text)
         if qs is not None and intent.kind == "clarify":
-            return Reply(intent_line("clarify_prefix") + qs.question.text)
+            return Reply(clarification(qs.question))
         if intent.kind == "thinking":
             return Reply(intent_line("thinking"))
         if qs is not None and intent.kind == "role_question":

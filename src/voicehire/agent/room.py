@@ -18,6 +18,7 @@ from voicehire.agent.platform_sync import (
     PlatformTranscriptStore,
 )
 from voicehire.agent.runtime import SessionRuntime
+from voicehire.logging_setup import redact_room
 from voicehire.platform_client import PlatformClient
 from voicehire.settings import Settings
 from voicehire.storage.transcripts import LocalTranscriptStore, TranscriptWriter
@@ -44,7 +45,7 @@ async def wait_for_person(ctx: JobContext, settings: Settings) -> rtc.RemotePart
     except TimeoutError:
         logger.warning(
             "nobody joined; ending the job",
-            extra={"room": ctx.room.name, "waited": settings.agent_session_timeout},
+            extra={"room": redact_room(ctx.room.name), "waited": settings.agent_session_timeout},
         )
         return None
     logger.info("participant joined", extra={"identity": participant.identity})
@@ -97,5 +98,7 @@ def job_transcript_writer(
     local = LocalTranscriptStore(settings.transcript_dir)
     if sync is None or platform is None:
         return TranscriptWriter.from_settings(settings, local)
-    mirrored = MirroredTranscriptStore(local, PlatformTranscriptStore(platform, sync.interview_id))
+    mirrored = MirroredTranscriptStore(
+        local, PlatformTranscriptStore(platform, sync.interview_id, sync.outbox)
+    )
     return TranscriptWriter.from_settings(settings, mirrored)

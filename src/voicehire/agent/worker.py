@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import threading
 from typing import Any
 
 from livekit.agents import AgentServer, JobContext, JobProcess, JobRequest, cli
@@ -19,7 +20,7 @@ from livekit.agents import AgentServer, JobContext, JobProcess, JobRequest, cli
 from voicehire.agent.engines import build_stt, build_vad
 from voicehire.agent.launch import SessionIO, SessionRequest, build_runtime, start_session
 from voicehire.agent.messages import RoomSink
-from voicehire.agent.platform_sync import InterviewRefused, PlatformSync
+from voicehire.agent.platform_sync import InterviewRefused, PlatformSync, platform_deliverer
 from voicehire.agent.room import (
     agent_identity,
     job_engines,
@@ -31,9 +32,10 @@ from voicehire.agent.runtime import SessionRuntime
 from voicehire.agent.speech import turn as speech_turn
 from voicehire.domain.config import ParsedConfig, parse_session_config
 from voicehire.domain.outcome import SessionOutcome
-from voicehire.logging_setup import bind_context, configure_logging
+from voicehire.logging_setup import bind_context, configure_logging, redact_room
 from voicehire.platform_client import PlatformClient, PlatformError
-from voicehire.settings import Settings, get_settings
+from voicehire.settings import Settings, get_settings, reveal
+from voicehire.storage.outbox import Outbox
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +64,11 @@ def _log_problems(ctx: JobContext, problems: list[str]) -> None:
     for problem in problems:
         logger.error(
             "invalid session metadata",
-            extra={"job_id": ctx.job.id, "room": ctx.job.room.name, "problem": problem},
+            extra={
+                "job_id": ctx.job.id,
+                "room": redact_room(ctx.job.room.name),
+                "problem": problem,
+            },
         )
 
 
@@ -92,7 +98,7 @@ async def run_job(
     parsed = job_config(ctx, settings)
     sync = None
     if platform is not None and parsed.config.interview_id:
-        sync = PlatformSync(platform, parsed.config.interview_id)
+        sync = PlatformSync(platform, parsed.config.interview_id, agent_outbox(settings))
         try:
             api_metadata = await sync.fetch_metadata()
         except InterviewRefused as exc:
@@ -105,7 +111,8 @@ async def run_job(
         if api_metadata:
             parsed = job_config(ctx, settings, api_metadata)
     config = parsed.config
-    fields = {"interview_id": config.interview_id, "room": ctx.room.name}
+    # The LiveKit Agents CLI writes these fields itself (not through our handlers).
+    fields = {"interview_id": config.interview_id, "room": redact_room(ctx.room.name)}
     ctx.log_context_fields = {**ctx.log_context_fields, **fields}
     bind_context(fields)
     request = SessionRequest(
@@ -139,6 +146,13 @@ async def run_job(
                 await sync.upload_result(result)
         except Exception:
             logger.exception("the session's result was not produced", extra=fields)
+        # the end's status, transcript and result are retried until the API has them;
+        # what is still queued when the job is gone, the worker process delivers
+        if sync is not None and not await sync.flush(within=RESULT_WAIT):
+            logger.warning(
+                "the interview's end is not stored yet; the worker keeps retrying it",
+                extra=fields,
+            )
 
     async def after_end(outcome: SessionOutcome) -> None:
         if sync is not None:
@@ -197,7 +211,7 @@ def build_server(settings: Settings) -> AgentServer:
         kwargs.update(
             ws_url=settings.livekit_url,
             api_key=settings.livekit_api_key,
-            api_secret=settings.livekit_api_secret,
+            api_secret=reveal(settings.livekit_api_secret),
         )
     server = AgentServer(setup_fnc=prewarm, **kwargs)
     server.rtc_session(agent_name=settings.agent_name, on_request=request_handler)(entrypoint)
@@ -225,5 +239,34 @@ def run_worker(argv: list[str]) -> int:
         )
         return 2
     sys.argv = ["voicehire agent", *argv]
+    if argv[0] in ("dev", "start"):
+        start_outbox_thread(settings)
     cli.run_app(build_server(settings))
     return 0
+
+
+def agent_outbox(settings: Settings) -> Outbox:
+    """The worker's outbox (``OUTBOX_DIR``/agent; `voicehire serve` uses ``/serve``)."""
+    return Outbox(settings.outbox_dir / "agent", max_delay=60.0)
+
+
+def start_outbox_thread(settings: Settings) -> threading.Thread | None:
+    """Deliver the outbox (``OUTBOX_DIR``) for as long as the worker runs: the ends of
+    interviews whose jobs are gone (the API was down, the job was killed) are retried
+    with backoff until the API has stored them."""
+    try:
+        platform = PlatformClient.from_settings(settings)
+    except PlatformError:
+        return None
+    if platform is None:
+        return None
+    client = platform
+
+    async def drain_forever() -> None:
+        await agent_outbox(settings).run(platform_deliverer(client))
+
+    thread = threading.Thread(
+        target=lambda: asyncio.run(drain_forever()), name="voicehire-outbox", daemon=True
+    )
+    thread.start()
+    return thread

@@ -10,15 +10,20 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from voicehire import __version__
+from voicehire.api import reconcile
 from voicehire.api.errors import error_body, install_error_handlers
+from voicehire.api.retention import RetentionTask
 from voicehire.api.routes import (
+    accommodations,
     agent,
     agents,
+    audit,
     candidates,
     interviews,
     jobs,
     live,
     oauth,
+    privacy,
     system,
     voice,
     webhooks,
@@ -211,13 +216,17 @@ def _offline_docs(app: FastAPI) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     state = AppState.from_settings(settings)
+    retention = RetentionTask(settings, state.db)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         await state.start()
+        retention.start()
         try:
-            yield
+            async with reconcile.running(state):
+                yield
         finally:
+            await retention.stop()
             await state.stop()
 
     app = FastAPI(
@@ -234,6 +243,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.vh = state
+    app.state.retention = retention
     _offline_docs(app)
     install_error_handlers(app)
     for module in (
@@ -247,6 +257,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         live,
         agents,
         webhooks,
+        audit,
+        privacy,
+        accommodations,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.vh_max_body_bytes)

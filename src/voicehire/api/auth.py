@@ -83,7 +83,7 @@ def check_admin_token(state: AppState, token: str | None, request: Request) -> P
         if not configured and is_loopback(request):
             return Principal("admin", "loopback")
         return None
-    if configured and hmac.compare_digest(token.encode(), configured.encode()):
+    if configured and hmac.compare_digest(token.encode(), configured.get_secret_value().encode()):
         return Principal("admin", "admin-token")
     return None
 
@@ -194,6 +194,9 @@ def require_room_access(state: AppState, request: Request, room: str) -> Princip
     except ApiError:
         claims = None
     if claims is not None:
+        # Only the agent scope reads rooms (a `reporting` client reads reports, not rooms).
+        if AGENT_SCOPE not in str(claims.get("scope", "")).split():
+            raise ApiError(403, f"the M2M token lacks the {AGENT_SCOPE!r} scope")
         return Principal("agent", str(claims["sub"]))
     token_room = verify_room_token(state, token)
     if token_room is None:

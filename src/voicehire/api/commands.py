@@ -9,6 +9,8 @@ import json
 import secrets
 import sys
 
+from pydantic import SecretStr
+
 from voicehire.settings import Settings, SettingsError, load_settings
 
 
@@ -56,7 +58,7 @@ def prepare_serve_settings(settings: Settings, host: str) -> tuple[Settings, str
         f"admin: VH_ADMIN_TOKEN is not set and the API listens on {host}; generated one for "
         f"this run:\n  VH_ADMIN_TOKEN={token}\n(set VH_ADMIN_TOKEN to keep it across restarts)"
     )
-    return settings.model_copy(update={"vh_admin_token": token}), note
+    return settings.model_copy(update={"vh_admin_token": SecretStr(token)}), note
 
 
 def _token(args: argparse.Namespace, _rest: list[str]) -> int:
@@ -86,7 +88,7 @@ def _token(args: argparse.Namespace, _rest: list[str]) -> int:
             metadata = SessionConfig(candidate_name=args.name or args.identity).to_metadata()
     token = make_join_token(
         settings.livekit_api_key,
-        settings.livekit_api_secret,
+        settings.livekit_api_secret.get_secret_value(),
         room=args.room,
         identity=args.identity,
         name=args.name,

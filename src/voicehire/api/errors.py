@@ -13,8 +13,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from voicehire.storage.db import DatabaseFileGone, DatabaseUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +117,29 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _operational(_request: Request, exc: OperationalError):
         logger.error("database operational error", extra={"error": str(exc.orig)})
         return error_response(503, "the database is unavailable or busy; retry shortly")
+
+    @app.exception_handler(DatabaseFileGone)
+    async def _file_gone(_request: Request, exc: DatabaseFileGone):
+        logger.error("database file gone", extra={"error": str(exc)})
+        return error_response(
+            503,
+            "the database file was deleted or replaced while the server was running; nothing "
+            "is written until it is restored and the server restarted",
+            "database_unavailable",
+        )
+
+    @app.exception_handler(DatabaseUnavailable)
+    async def _unreachable(_request: Request, exc: DatabaseUnavailable):
+        logger.error("database unreachable", extra={"error": str(exc)})
+        return error_response(503, "the database is unavailable; retry shortly")
+
+    @app.exception_handler(DBAPIError)
+    async def _dbapi(request: Request, exc: DBAPIError):
+        # a connection the server dropped mid-request (PostgreSQL restarting)
+        if exc.connection_invalidated:
+            logger.error("database connection lost", extra={"error": str(exc.orig)})
+            return error_response(503, "the database is unavailable; retry shortly")
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):

@@ -18,6 +18,7 @@ from pydantic import (
 
 from voicehire.domain.outcome import OUTCOME_LABELS, Outcome, interview_outcome
 from voicehire.domain.plan import BUILTIN_PLANS, Question
+from voicehire.storage.repositories import is_stuck
 
 Mode = Literal["ai_interview", "gap_filling", "briefing"]
 Status = Literal["scheduled", "in_progress", "completed", "cancelled", "error"]
@@ -204,7 +205,40 @@ InterviewType = Annotated[
 ]
 
 
-class JobCreate(Body):
+class SalaryRange(Body):
+    """A pay band the interviewer may tell a candidate who asks."""
+
+    min: float = Field(ge=0, allow_inf_nan=False)
+    max: float = Field(ge=0, allow_inf_nan=False)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(
+        description="ISO 4217 code, e.g. EUR"
+    )
+    period: Literal["year", "month", "hour"] = "year"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SalaryRange:
+        if self.max < self.min:
+            raise ValueError("max must not be below min")
+        return self
+
+
+RemotePolicy = Literal["remote", "hybrid", "on-site"]
+
+
+class JobFacts(Body):
+    """What a candidate may ask about the role: answered from here, or deferred to the
+    hiring team (and listed in the report) when a fact is not recorded."""
+
+    location: ShortText | None = Field(None, description="Where the role is based")
+    remote_policy: RemotePolicy | None = None
+    salary_range: SalaryRange | None = None
+    team: ShortText | None = Field(None, description="The team or department")
+    process: Annotated[str, StringConstraints(max_length=1000), AfterValidator(_no_nul)] | None = (
+        Field(None, description="The hiring process after this interview, in a sentence or two")
+    )
+
+
+class JobCreate(JobFacts):
     title: Name
     level: ShortText | None = None
     description: Text | None = None
@@ -216,6 +250,23 @@ class JobCreate(Body):
         max_length=20,
         description="The recruiter's own questions, each with a rubric (plan question format)",
     )
+
+
+class JobUpdate(JobFacts):
+    """Change a job's description and facts; fields left out stay as they are, a null
+    clears a fact."""
+
+    title: Name | None = None
+    level: ShortText | None = None
+    description: Text | None = None
+    required_skills: list[Name] | None = Field(None, max_length=100)
+
+    @field_validator("title")
+    @classmethod
+    def _title_kept(cls, v: str | None) -> str:
+        if v is None:
+            raise ValueError("a job needs a title; leave the field out to keep it")
+        return v
 
 
 class JobQuestionsUpdate(Body):
@@ -232,6 +283,11 @@ class JobOut(BaseModel):
     interview_type: str
     custom_questions: list[dict[str, Any]]
     generated_questions: list[dict[str, Any]]
+    location: str | None
+    remote_policy: str | None
+    salary_range: dict[str, Any] | None
+    team: str | None
+    process: str | None
     created_at: str | None
 
     @classmethod
@@ -246,6 +302,11 @@ class JobOut(BaseModel):
             interview_type=j.interview_type,
             custom_questions=list(j.custom_questions or []),
             generated_questions=list(j.generated_questions or []),
+            location=j.location,
+            remote_policy=j.remote_policy,
+            salary_range=j.salary_range,
+            team=j.team,
+            process=j.process,
             created_at=iso(j.created_at),
         )
 
@@ -344,6 +405,9 @@ class InterviewOut(BaseModel):
     started_at: str | None
     ended_at: str | None
     updated_at: str | None
+    stuck: bool = Field(
+        False, description="In progress long past its maximum duration with no end reported"
+    )
 
     @classmethod
     def of(cls, i: Any, result: dict[str, Any] | None = None) -> InterviewOut:
@@ -375,6 +439,7 @@ class InterviewOut(BaseModel):
             started_at=iso(i.started_at),
             ended_at=iso(i.ended_at),
             updated_at=iso(i.updated_at),
+            stuck=is_stuck(i),
         )
 
 

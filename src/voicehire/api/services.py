@@ -94,6 +94,11 @@ def build_metadata(
                 "description": job.description or "",
                 "custom_questions": list(job.custom_questions or []),
                 "generated_questions": list(job.generated_questions or []),
+                "location": job.location,
+                "remote_policy": job.remote_policy,
+                "salary_range": job.salary_range,
+                "team": job.team,
+                "process": job.process,
             },
         )
     if mode == "gap_filling" and candidate is not None:
@@ -181,7 +186,7 @@ async def start_session(
             if dispatch:
                 interview.dispatch_id = await gateway.dispatch_agent(room_name, metadata)
         except LiveKitGatewayError as exc:
-            repo.set_status(interview, "error", "livekit_error")
+            await repo.set_status(session, interview, "error", "livekit_error")
             await session.commit()
             raise ApiError(
                 502,
@@ -277,7 +282,7 @@ async def change_status(
     end_reason: str | None = None,
 ) -> bool:
     try:
-        changed = repo.set_status(interview, status, end_reason)
+        changed = await repo.set_status(session, interview, status, end_reason)
     except repo.InvalidTransition as exc:
         raise ApiError(409, str(exc), code="invalid_transition") from None
     if changed:
@@ -310,6 +315,11 @@ async def stop_session(
             logger.warning(
                 "room not deleted", extra={"room": interview.room_name, "error": str(exc)}
             )
+    for end_live in state.live_session_enders:  # a session this process runs itself
+        try:
+            await end_live(interview.room_name, reason)
+        except Exception:
+            logger.exception("live session not ended", extra={"interview_id": interview.id})
     return interview
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from voicehire.api.ratelimit import RateLimiter
 from voicehire.livekit_gateway import LiveKitGateway
 from voicehire.settings import Settings
 from voicehire.storage.cache import SessionCache, create_cache
@@ -24,11 +26,16 @@ class AppState:
     jwt_secret: str
     jwt_secret_generated: bool = False
     started: bool = False
+    # Transports running sessions in this process (the web app's local WebSocket) register
+    # here how to end a room's session when its interview is cancelled.
+    live_session_enders: list[Callable[[str, str], Awaitable[None]]] = field(default_factory=list)
+    env_client_hash: str | None = None  # VH_M2M_CLIENT_SECRET hashed (see oauth.token)
+    token_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0, 1.0))
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AppState:
-        secret = settings.vh_jwt_secret
+        secret = settings.vh_jwt_secret.get_secret_value() if settings.vh_jwt_secret else None
         generated = False
         if not secret:
             # Per-process key: tokens die with the process; agents simply fetch a new one.
@@ -41,6 +48,7 @@ class AppState:
             gateway=LiveKitGateway.from_settings(settings),
             jwt_secret=secret,
             jwt_secret_generated=generated,
+            token_limiter=RateLimiter(settings.vh_token_rate_limit, settings.vh_token_rate_window),
         )
 
     async def start(self) -> None:
@@ -51,6 +59,7 @@ class AppState:
             if self.started:
                 return
             await self.db.migrate()
+            await self._reconcile()
             if self.jwt_secret_generated:
                 logger.warning(
                     "VH_JWT_SECRET is not set: M2M tokens are signed with a per-process key "
@@ -58,6 +67,17 @@ class AppState:
                     "more than one API process"
                 )
             self.started = True
+
+    async def _reconcile(self) -> None:
+        """End interviews whose end arrived only partly; log stuck ones. A database
+        fault here never stops the API from starting."""
+        from voicehire.storage import repositories as repo
+
+        try:
+            async with self.db.sessionmaker() as session:
+                await repo.reconcile_interviews(session)
+        except Exception as exc:
+            logger.warning("interviews not reconciled at start", extra={"error": str(exc)})
 
     async def stop(self) -> None:
         if self.gateway is not None:

@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from voicehire.domain.plan import Question
 
 IntentKind = Literal[
     "answer",
@@ -454,6 +457,20 @@ def answer_role_question(topic: RoleTopic, job: dict[str, Any] | None) -> RoleAn
         line = f"{text} {intent_line('role_answered_suffix')}"
         return RoleAnswer(topic, line, False, facts, fact=text)
     return RoleAnswer(topic, intent_line("role_deferred"), True)
+
+
+def clarification(question: Question, *, most: int = 4) -> str:
+    """The question put another way, for a candidate who asks what it means: what any
+    good answer to it covers, in the candidate's terms, taken from the kinds of the
+    question's indicators (never the indicators' text, which would give the rubric away)."""
+    from voicehire.domain.prompts import clarify_asks
+
+    asks_by_kind = clarify_asks()
+    order = list(asks_by_kind)  # the order a person would ask in
+    kinds = {i.kind for r in question.rubric for i in r.indicators} or {"content"}
+    asks = [asks_by_kind[k] for k in sorted(kinds, key=order.index)][:most]
+    joined = asks[0] if len(asks) == 1 else ", ".join(asks[:-1]) + " and " + asks[-1]
+    return intent_line("clarify").format(asks=joined)
 
 
 def intent_line(key: str) -> str:

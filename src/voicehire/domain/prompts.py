@@ -38,6 +38,11 @@ def intent_lines() -> dict[str, str]:
     return {str(k): str(v) for k, v in _templates()["intent_lines"].items()}
 
 
+def clarify_asks() -> dict[str, str]:
+    """What a good answer covers, per indicator kind, in a candidate's terms."""
+    return {str(k): str(v) for k, v in _templates()["clarify_asks"].items()}
+
+
 def lines(key: str) -> list[str]:
     return list(_templates()[key])
 

@@ -30,7 +30,7 @@ from voicehire.domain.plan import builtin_competency_scales
 from voicehire.evaluation.answers import AnswerItem, RubricIndicator
 from voicehire.evaluation.models import AnswerScore, DimensionScores, KeyPointCoverage, ScorerInfo
 from voicehire.evaluation.scorer import instruction_flags, unanswered
-from voicehire.settings import Settings
+from voicehire.settings import Settings, reveal
 
 logger = logging.getLogger(__name__)
 
@@ -192,7 +192,7 @@ class LLMJudge:
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> LLMJudge:
         client = openai.AsyncOpenAI(
-            api_key=settings.openai_api_key or "not-set",
+            api_key=reveal(settings.openai_api_key) or "not-set",
             base_url=settings.openai_base_url or None,
             max_retries=0,  # retries are ours, bounded and logged
         )

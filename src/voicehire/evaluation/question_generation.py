@@ -25,7 +25,7 @@ from voicehire.domain.plan import (
     format_validation_error,
 )
 from voicehire.domain.question_bank import JobProfile
-from voicehire.settings import Settings
+from voicehire.settings import Settings, reveal
 
 logger = logging.getLogger(__name__)
 
@@ -196,7 +196,7 @@ async def generate_questions(
 async def generate_for_settings(job: JobProfile, settings: Settings) -> list[Question]:
     """Generate with the configured LLM (the same client settings as the LLM judge)."""
     client = openai.AsyncOpenAI(
-        api_key=settings.openai_api_key or "not-set",
+        api_key=reveal(settings.openai_api_key) or "not-set",
         base_url=settings.openai_base_url or None,
         max_retries=0,
     )

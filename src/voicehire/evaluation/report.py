@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from voicehire.evaluation.labels import plan_labels, scorer_label
 from voicehire.evaluation.models import AnswerScore, EvaluationResult
+from voicehire.storage.files import atomic_write_text
 
 RECOMMENDATION_LABELS = {
     "hire": "Hire",
@@ -136,12 +137,8 @@ def write_report(result: EvaluationResult, out_dir: Path) -> ReportPaths:
     stem = report_stem(result.interview_id)
     json_path = out_dir / f"{stem}.json"
     html_path = out_dir / f"{stem}.html"
-    tmp = json_path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(result.model_dump(mode="json"), indent=2), encoding="utf-8")
-    tmp.replace(json_path)
-    tmp = html_path.with_suffix(".html.tmp")
-    tmp.write_text(render_html(result), encoding="utf-8")
-    tmp.replace(html_path)
+    atomic_write_text(json_path, json.dumps(result.model_dump(mode="json"), indent=2))
+    atomic_write_text(html_path, render_html(result))
     return ReportPaths(json=json_path, html=html_path)
 
 

@@ -31,6 +31,10 @@ class SessionCache(Protocol):
 
     async def delete(self, key: str) -> None: ...
 
+    async def add(self, key: str, value: dict[str, Any], ttl: int = DEFAULT_TTL) -> bool:
+        """Set ``key`` only if absent; True if this call set it (a first delivery)."""
+        ...
+
     async def ping(self) -> bool: ...
 
     async def aclose(self) -> None: ...
@@ -67,6 +71,12 @@ class MemoryCache:
 
     async def delete(self, key: str) -> None:
         self._data.pop(key, None)
+
+    async def add(self, key: str, value: dict[str, Any], ttl: int = DEFAULT_TTL) -> bool:
+        if await self.get(key) is not None:
+            return False
+        await self.set(key, value, ttl)
+        return True
 
     async def ping(self) -> bool:
         return True
@@ -112,6 +122,18 @@ class RedisCache:
             await self._client.delete(key)
         except Exception as exc:
             logger.warning("redis delete failed", extra={"key": key, "error": str(exc)})
+
+    async def add(self, key: str, value: dict[str, Any], ttl: int = DEFAULT_TTL) -> bool:
+        try:
+            done = await self._client.set(
+                key, json.dumps(value, default=str), ex=max(1, int(ttl)), nx=True
+            )
+        except Exception as exc:
+            # Redis down: treat as a first delivery (a replay applied twice is safer
+            # than a first delivery dropped).
+            logger.warning("redis add failed", extra={"key": key, "error": str(exc)})
+            return True
+        return bool(done)
 
     async def ping(self) -> bool:
         try:

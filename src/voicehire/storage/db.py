@@ -29,8 +29,23 @@ logger = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
+class DatabaseFileGone(RuntimeError):
+    """The SQLite file was deleted or replaced while the server held it open."""
+
+
+# How long opening a PostgreSQL connection may take before the request gets a 503: a
+# stopped server refuses at once, an unreachable one would otherwise hold the request
+# for asyncpg's 60 s default.
+CONNECT_TIMEOUT_SECONDS = 2.0
+
+
 class DatabaseError(RuntimeError):
     """The database URL is unusable or the database cannot be migrated."""
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database server cannot be reached (stopped, restarting, unreachable); the API
+    answers 503 and callers retry."""
 
 
 def normalize_url(url: str) -> str:
@@ -67,8 +82,14 @@ class Database:
                 f"DATABASE_URL uses {self.dialect!r}; VoiceHire supports sqlite and postgresql"
             )
         kwargs: dict[str, Any] = {"echo": echo}
+        # The SQLite file this process opened, and its identity (device, inode): writes to
+        # a file deleted or replaced underneath would go to an unlinked inode and vanish.
+        self.sqlite_path: Path | None = None
+        self._sqlite_identity: tuple[int, int] | None = None
         if self.dialect == "sqlite":
             db = parsed.database
+            if db and db != ":memory:" and not db.startswith("file:"):
+                self.sqlite_path = Path(db).expanduser().absolute()
             if db and db != ":memory:":
                 Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"timeout": 30}
@@ -78,10 +99,27 @@ class Database:
             kwargs.update(pool_size=1, max_overflow=0, pool_timeout=60)
         else:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+            kwargs["connect_args"] = {"timeout": CONNECT_TIMEOUT_SECONDS}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.dialect == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        else:
+            event.listen(self.engine.sync_engine, "do_connect", self._connect)
+        if self.sqlite_path is not None:
+            event.listen(self.engine.sync_engine, "connect", self._remember_file)
+            event.listen(self.engine.sync_engine, "before_cursor_execute", self._check_file)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    def _connect(self, dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        """Open a DBAPI connection; a refused, reset or timed-out connect (which asyncpg
+        raises as ``OSError``/``TimeoutError``, outside SQLAlchemy's error types) becomes
+        :class:`DatabaseUnavailable`."""
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except (OSError, TimeoutError) as exc:
+            raise DatabaseUnavailable(
+                f"the database at {self.safe_url} cannot be reached: {exc or type(exc).__name__}"
+            ) from exc
 
     async def migrate(self) -> None:
         """Apply every Alembic migration not yet applied (``upgrade head``)."""
@@ -113,6 +151,31 @@ class Database:
         except Exception as exc:
             logger.warning("database ping failed", extra={"error": str(exc)})
             return False
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        assert self.sqlite_path is not None
+        try:
+            st = self.sqlite_path.stat()
+        except FileNotFoundError:
+            return None
+        return st.st_dev, st.st_ino
+
+    def _remember_file(self, _dbapi_conn: Any, _record: Any) -> None:
+        if self._sqlite_identity is None:
+            self._sqlite_identity = self._file_identity()
+
+    def _check_file(self, *_args: Any) -> None:
+        """Before every statement: is the file we opened still the one at the path?"""
+        if self._sqlite_identity is None:
+            return
+        now = self._file_identity()
+        if now != self._sqlite_identity:
+            what = "deleted" if now is None else "replaced"
+            raise DatabaseFileGone(
+                f"the SQLite database file {self.sqlite_path} was {what} while the server "
+                "was running; nothing more is written (it would be lost). Restore the file "
+                "from a backup or restart the server to start a new database."
+            )
 
     @property
     def safe_url(self) -> str:

@@ -70,6 +70,12 @@ class Job(Base):
     # generated from the description by the configured LLM.
     custom_questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     generated_questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Facts a candidate may ask the interviewer about (unset: deferred to the hiring team).
+    location: Mapped[str | None] = mapped_column(String(200))
+    remote_policy: Mapped[str | None] = mapped_column(String(32))
+    salary_range: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    team: Mapped[str | None] = mapped_column(String(200))
+    process: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -143,4 +149,48 @@ class M2MClient(Base):
     client_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     secret_hash: Mapped[str] = mapped_column(String(300))
     scopes: Mapped[str] = mapped_column(String(300), default="agent")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SelfIdentification(Base):
+    """A candidate's voluntary answer to one self-identification category (bias audits).
+
+    Kept apart from interviews and results: neither the interviewer nor the scorer reads it.
+    """
+
+    __tablename__ = "self_identifications"
+
+    candidate_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
+    )
+    category: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class DeletionRecord(Base):
+    """That personal data was deleted, and how much: never whose (no name, no id)."""
+
+    __tablename__ = "deletion_records"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(32))  # candidate_request | retention
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AccommodationRequest(Base):
+    """A candidate asked for an alternative to the AI interview (another format, a person)."""
+
+    __tablename__ = "accommodation_requests"
+    __table_args__ = (Index("ix_accommodation_requests_interview_id", "interview_id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
+    interview_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("interviews.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

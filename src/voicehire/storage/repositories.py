@@ -6,11 +6,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from voicehire.storage.models import (
@@ -24,6 +26,14 @@ from voicehire.storage.models import (
     Transcript,
     utcnow,
 )
+
+logger = logging.getLogger(__name__)
+
+# An interview still in progress this long after its maximum duration has no agent
+# running it any more (the agent's end was lost or it died): it is "stuck".
+STUCK_GRACE = timedelta(minutes=10)
+# End reasons that mean something went wrong rather than a finished interview.
+ERROR_END_REASONS = frozenset({"error", "job_shutdown", "server_shutdown"})
 
 
 class InvalidTransition(ValueError):
@@ -66,13 +76,20 @@ async def list_candidates(
     return rows.all(), int(total or 0)
 
 
-def merge_candidate_fields(candidate: Candidate, fields: dict[str, Any]) -> None:
-    """Merge collected answers into ``extracted_data``; those fields are no longer missing."""
+async def merge_candidate_fields(
+    session: AsyncSession, candidate: Candidate, fields: dict[str, Any]
+) -> None:
+    """Merge collected answers into ``extracted_data``; those fields are no longer missing.
+
+    The row is locked and re-read first (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite
+    has one writer), so concurrent merges of different fields all survive."""
+    await session.refresh(candidate, with_for_update=True)
     data = dict(candidate.extracted_data or {})
     data.update(fields)
     candidate.extracted_data = data
     candidate.missing_required = [f for f in (candidate.missing_required or []) if f not in fields]
     candidate.updated_at = utcnow()
+    await session.flush()
 
 
 # --- jobs ---------------------------------------------------------------------------------
@@ -125,10 +142,20 @@ async def list_interviews(
     job_id: str | None = None,
     mode: str | None = None,
     active_only: bool = False,
+    stuck: bool | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[Sequence[Interview], int]:
     query = select(Interview)
+    if stuck is not None:
+        # few interviews are in progress at once; their limits live in JSON metadata
+        running = (await session.scalars(query.where(Interview.status == "in_progress"))).all()
+        ids = [i.id for i in running if is_stuck(i) == stuck]
+        query = (
+            query.where(Interview.id.in_(ids))
+            if stuck
+            else query.where((Interview.status != "in_progress") | Interview.id.in_(ids))
+        )
     if status:
         query = query.where(Interview.status == status)
     if candidate_id:
@@ -146,34 +173,151 @@ async def list_interviews(
     return rows.all(), int(total or 0)
 
 
-def set_status(interview: Interview, status: str, end_reason: str | None = None) -> bool:
-    """Apply a lifecycle change. Returns False when nothing changed (same status again).
+def status_changes(
+    interview: Interview, status: str, end_reason: str | None = None
+) -> dict[str, Any]:
+    """The column values a lifecycle change sets on ``interview`` as it is now; empty when
+    nothing changes (the same status reported again).
 
     Raises :class:`InvalidTransition` for a change the lifecycle forbids.
     """
     if status == interview.status:
         if end_reason and not interview.end_reason:
-            interview.end_reason = end_reason
-            return True
-        return False
+            return {"end_reason": end_reason, "updated_at": utcnow()}
+        return {}
     if status not in ALLOWED_TRANSITIONS.get(interview.status, frozenset()):
         raise InvalidTransition(interview.status, status)
     now = utcnow()
-    interview.status = status
+    changes: dict[str, Any] = {"status": status, "updated_at": now}
     if status == "in_progress" and interview.started_at is None:
-        interview.started_at = now
+        changes["started_at"] = now
     if status in TERMINAL_STATUSES:
-        interview.ended_at = now
+        changes["ended_at"] = now
         if end_reason or not interview.end_reason:
-            interview.end_reason = end_reason or status
+            changes["end_reason"] = end_reason or status
     elif end_reason:
-        interview.end_reason = end_reason
-    interview.updated_at = now
-    return True
+        changes["end_reason"] = end_reason
+    return changes
+
+
+async def set_status(
+    session: AsyncSession, interview: Interview, status: str, end_reason: str | None = None
+) -> bool:
+    """Apply a lifecycle change as a compare-and-set on the stored row: the update only
+    applies if the status (and end reason) are still what the change was decided on; if
+    another writer changed them first, the change is decided again on the stored row, so
+    a finished interview is never overwritten. Returns False when nothing changed.
+
+    Raises :class:`InvalidTransition` for a change the lifecycle forbids.
+    """
+    for _attempt in range(10):
+        changes = status_changes(interview, status, end_reason)
+        if not changes:
+            return False
+        expected_reason = (
+            Interview.end_reason.is_(None)
+            if interview.end_reason is None
+            else Interview.end_reason == interview.end_reason
+        )
+        result = await session.execute(
+            update(Interview)
+            .where(
+                Interview.id == interview.id,
+                Interview.status == interview.status,
+                expected_reason,
+            )
+            .values(**changes)
+            .execution_options(synchronize_session=False)
+        )
+        await session.refresh(interview)
+        if getattr(result, "rowcount", 0) == 1:
+            return True
+    raise InvalidTransition(interview.status, status)
 
 
 def is_terminal(interview: Interview) -> bool:
     return interview.status in TERMINAL_STATUSES
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def is_stuck(interview: Interview, now: datetime | None = None) -> bool:
+    """In progress long past its maximum duration (plus :data:`STUCK_GRACE`): no agent
+    is running it and its end never arrived."""
+    if interview.status != "in_progress":
+        return False
+    started = interview.started_at or interview.created_at
+    if started is None:
+        return False
+    try:
+        limit = int((interview.room_metadata or {}).get("maxDuration") or 1800)
+    except (TypeError, ValueError):
+        limit = 1800
+    now = now or utcnow()
+    return now - _aware(started) > timedelta(seconds=limit) + STUCK_GRACE
+
+
+async def ended_without_result(
+    session: AsyncSession, *, ended_before: datetime
+) -> list[tuple[str, dict[str, Any]]]:
+    """Interviews (mode ``ai_interview``) that ended before ``ended_before`` with a full
+    transcript but no result: (interview id, the full transcript document)."""
+    rows = await session.execute(
+        select(Interview.id, Transcript.document)
+        .join(Transcript, Transcript.interview_id == Interview.id)
+        .outerjoin(Result, Result.interview_id == Interview.id)
+        .where(
+            Interview.mode == "ai_interview",
+            Interview.status.in_(tuple(TERMINAL_STATUSES)),
+            Interview.ended_at < ended_before,
+            Transcript.kind == "full",
+            Result.interview_id.is_(None),
+        )
+    )
+    return [(str(iid), dict(doc or {})) for iid, doc in rows.all()]
+
+
+async def reconcile_interviews(session: AsyncSession) -> tuple[list[Interview], list[Interview]]:
+    """Run when the API starts. An interview not ended although its full transcript is
+    stored (its end status was lost or is still on its way) is ended as the transcript
+    says; stuck interviews are logged. Returns (ended, stuck)."""
+    open_ = (
+        await session.scalars(
+            select(Interview).where(Interview.status.in_(("scheduled", "in_progress")))
+        )
+    ).all()
+    ended: list[Interview] = []
+    for interview in open_:
+        full = await session.scalar(
+            select(Transcript)
+            .where(Transcript.interview_id == interview.id, Transcript.kind == "full")
+            .limit(1)
+        )
+        if full is None:
+            continue
+        info = (full.document or {}).get("sessionInfo") or {}
+        reason = str(info.get("endReason") or "completed")[:200]
+        status = "error" if reason in ERROR_END_REASONS else "completed"
+        try:
+            changed = await set_status(session, interview, status, reason)
+        except InvalidTransition:
+            continue
+        if changed:
+            ended.append(interview)
+            logger.warning(
+                "interview ended from its stored transcript (its end status never arrived)",
+                extra={"interview_id": interview.id, "status": status, "end_reason": reason},
+            )
+    await session.commit()
+    stuck = [i for i in open_ if i not in ended and is_stuck(i)]
+    for interview in stuck:
+        logger.warning(
+            "interview stuck in progress: past its maximum duration with no end reported",
+            extra={"interview_id": interview.id, "started_at": str(interview.started_at)},
+        )
+    return ended, stuck
 
 
 # --- transcripts and results ---------------------------------------------------------------------

@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+
+from voicehire.storage.files import atomic_write_text
 
 logger = logging.getLogger(__name__)
 
@@ -45,14 +46,8 @@ class LocalTranscriptStore:
         return await asyncio.to_thread(self._write_sync, name, document)
 
     def _write_sync(self, name: str, document: dict[str, Any]) -> str:
-        self.directory.mkdir(parents=True, exist_ok=True)
         target = self.directory / name
-        tmp = target.with_suffix(target.suffix + ".tmp")
-        with tmp.open("w", encoding="utf-8") as fh:
-            json.dump(document, fh, ensure_ascii=False, indent=2)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.replace(target)
+        atomic_write_text(target, json.dumps(document, ensure_ascii=False, indent=2))
         return str(target)
 
 

@@ -8,6 +8,7 @@ this process over a WebSocket (:mod:`voicehire.web.local`).
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 
@@ -24,6 +25,7 @@ def mount(app: Any) -> None:
     manager.end_hooks.append(lambda live, outcome: results.store_outcome(state, live, outcome))
     manager.platform = results.InProcessPlatform(state)
     app.state.vh_web = manager
+    state.live_session_enders.append(manager.cancel)  # cancelling ends the page's session
     app.include_router(router)
     _open_app_at_root(app, root_page)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="web-static")
@@ -36,9 +38,12 @@ def mount(app: Any) -> None:
     @asynccontextmanager
     async def lifespan(a: Any):
         async with inner(a) as value:
+            # sessions' ends left in the outbox (the database was down) are stored now
+            outbox = asyncio.create_task(results.deliver_outbox(state))
             try:
                 yield value
             finally:
+                outbox.cancel()
                 await manager.aclose()
 
     app.router.lifespan_context = lifespan

@@ -139,7 +139,13 @@ async def join_info(room: RoomName, state: StateDep, session: SessionDep) -> dic
         "transport": "livekit" if state.gateway is not None else "local",
         "sessionTypes": list(mode_names()),
     }
-    if state.gateway is not None and not repo.is_terminal(interview):
+    if repo.is_terminal(interview):  # no token: the link no longer opens a session
+        body["message"] = (
+            "This interview was cancelled by the hiring team; this link no longer works."
+            if interview.status == "cancelled"
+            else f"This interview has ended ({interview.status}); this link no longer works."
+        )
+    elif state.gateway is not None:
         candidate = (
             await repo.get_candidate(session, interview.candidate_id)
             if interview.candidate_id
@@ -219,7 +225,7 @@ def _same_origin(ws: WebSocket) -> bool:
 
 @router.websocket("/api/web/live/{room}")
 async def live_socket(ws: WebSocket, room: str) -> None:
-    from voicehire.web.results import mark_started
+    from voicehire.web.results import ended_message, mark_interrupted, mark_started
 
     manager = manager_of(ws.app)
     state = ws.app.state.vh
@@ -238,13 +244,8 @@ async def live_socket(ws: WebSocket, room: str) -> None:
     await ws.accept()
     live = manager.sessions.get(room)
     if live is None and repo.is_terminal(interview):
-        await ws.send_json(
-            {
-                "type": "error",
-                "code": "ended",
-                "message": f"This interview has already ended ({interview.status}).",
-            }
-        )
+        message = ended_message(interview.status, interview.end_reason)
+        await ws.send_json({"type": "error", "code": "ended", "message": message})
         await ws.close()
         return
     if state.gateway is not None:
@@ -255,6 +256,13 @@ async def live_socket(ws: WebSocket, room: str) -> None:
                 "message": "This server runs interviews through LiveKit.",
             }
         )
+        await ws.close()
+        return
+    if live is None and interview.status == "in_progress":
+        # started by an earlier run of this server, whose session is gone: the page is
+        # told so, and nothing starts again from the greeting under the old question
+        message = await mark_interrupted(state, interview.id)
+        await ws.send_json({"type": "error", "code": "ended", "message": message})
         await ws.close()
         return
     live = manager.get_or_create(room, interview.id)

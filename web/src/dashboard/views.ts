@@ -472,6 +472,10 @@ export function jobDetails(job: Job, planTitle: string, on: JobHandlers): Templa
       <dd>${planTitle}</dd>
       <dt>Interview type</dt>
       <dd>${humanize(job.interview_type)}</dd>
+      <dt>Location</dt>
+      <dd>${job.location ?? "—"}${job.remote_policy ? ` · ${job.remote_policy}` : ""}</dd>
+      <dt>Team</dt>
+      <dd>${job.team ?? "—"}</dd>
       <dt>Created</dt>
       <dd>${fmtDate(job.created_at)}</dd>
     </dl>

@@ -91,6 +91,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accommodations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Accommodations
+         * @description Every request, newest first, for the hiring team to act on.
+         */
+        get: operations["list_accommodations_api_accommodations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accommodations/{room}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request Accommodation
+         * @description The candidate asks, through their interview link, for an alternative.
+         */
+        post: operations["request_accommodation_api_accommodations__room__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agent-status": {
         parameters: {
             query?: never;
@@ -224,6 +264,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/candidate-notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Candidate Notice */
+        get: operations["candidate_notice_api_candidate_notice_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/candidates": {
         parameters: {
             query?: never;
@@ -251,6 +308,49 @@ export interface paths {
         };
         /** Get Candidate */
         get: operations["get_candidate_api_candidates__candidate_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Candidate
+         * @description Delete the candidate and everything stored about them: interviews and calls,
+         *     transcripts, results and reports, recordings, self-identification answers.
+         */
+        delete: operations["delete_candidate_api_candidates__candidate_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/candidates/{candidate_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Candidate
+         * @description Everything stored about the candidate (profile, interviews and calls, transcripts,
+         *     results, self-identification answers) as one JSON file.
+         */
+        get: operations["export_candidate_api_candidates__candidate_id__export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/deletions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Deletions */
+        get: operations["list_deletions_api_deletions_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -458,6 +558,48 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Update Job
+         * @description Change the job's description or the facts candidates may ask about. Interviews
+         *     created afterwards use the new values; running ones keep what they started with.
+         */
+        patch: operations["update_job_api_jobs__job_id__patch"];
+        trace?: never;
+    };
+    "/api/jobs/{job_id}/bias-audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Bias Audit
+         * @description Selection rates by self-reported group for this job, with impact ratios.
+         */
+        get: operations["bias_audit_api_jobs__job_id__bias_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job_id}/bias-audit.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bias Audit Csv */
+        get: operations["bias_audit_csv_api_jobs__job_id__bias_audit_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -523,6 +665,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/retention/purge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Purge Now
+         * @description Run the retention purge now (it also runs every RETENTION_PURGE_INTERVAL seconds).
+         */
+        post: operations["purge_now_api_retention_purge_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/self-identification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Self Identification Question */
+        get: operations["self_identification_question_api_self_identification_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/self-identification/{room}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Save Self Identification
+         * @description The candidate's answers, through their interview link (the link is the credential).
+         */
+        put: operations["save_self_identification_api_self_identification__room__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/start-interview": {
         parameters: {
             query?: never;
@@ -550,6 +749,9 @@ export interface paths {
         /**
          * Session Status
          * @description Current state of a voice session: status, extracted data, missing fields.
+         *
+         *     A participant (the candidate's LiveKit token) sees only the session's own state:
+         *     what the recruiter holds about them (extracted data, salary, scores) stays out.
          */
         get: operations["session_status_api_voice_session__room_name__status_get"];
         put?: never;
@@ -723,6 +925,40 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AccommodationIn */
+        AccommodationIn: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "alternative_format" | "human_interview" | "other";
+            /** Note */
+            note?: string | null;
+        };
+        /** AccommodationOption */
+        AccommodationOption: {
+            /** Label */
+            label: string;
+            /** Value */
+            value: string;
+        };
+        /** AccommodationOut */
+        AccommodationOut: {
+            /** Candidate Id */
+            candidate_id: string | null;
+            /** Created At */
+            created_at: string | null;
+            /** Id */
+            id: string;
+            /** Interview Id */
+            interview_id: string;
+            /** Kind */
+            kind: string;
+            /** Kind Label */
+            kind_label: string;
+            /** Note */
+            note: string | null;
+        };
         /** AgentStatusResponse */
         AgentStatusResponse: {
             /** Duration Seconds */
@@ -737,6 +973,17 @@ export interface components {
             room_name: string;
             /** Status */
             status: string;
+        };
+        /** BiasAuditOut */
+        BiasAuditOut: {
+            /** Category */
+            category: string;
+            /** Groups */
+            groups: components["schemas"]["GroupOut"][];
+            /** Job Id */
+            job_id: string;
+            /** Notice */
+            notice: string;
         };
         /** CancelRequest */
         CancelRequest: {
@@ -787,6 +1034,20 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** CandidateNotice */
+        CandidateNotice: {
+            /** Accommodation Contact */
+            accommodation_contact: string | null;
+            /** Accommodation Options */
+            accommodation_options: components["schemas"]["AccommodationOption"][];
+            /** Ai Notice */
+            ai_notice: string;
+            /**
+             * Notice
+             * @description The organisation's own notice, if configured
+             */
+            notice: string | null;
+        };
         /** CandidateOut */
         CandidateOut: {
             /** Created At */
@@ -827,6 +1088,22 @@ export interface components {
             indicators: components["schemas"]["Indicator"][];
         };
         /**
+         * DeletionOut
+         * @description What was deleted and when; never whose.
+         */
+        DeletionOut: {
+            /** Counts */
+            counts: {
+                [key: string]: number;
+            };
+            /** Created At */
+            created_at: string | null;
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+        };
+        /**
          * ErrorOut
          * @description Every 4xx/5xx body: a machine-readable code and a message naming the problem.
          */
@@ -842,6 +1119,42 @@ export interface components {
             problems?: {
                 [key: string]: string;
             }[] | null;
+        };
+        /** GroupOut */
+        GroupOut: {
+            /** Below Four Fifths */
+            below_four_fifths: boolean;
+            /**
+             * Decided
+             * @description Candidates with a decision (hire, maybe, no_hire)
+             */
+            decided: number;
+            /** Group */
+            group: string;
+            /**
+             * Impact Ratio
+             * @description Rate / the highest group's rate
+             */
+            impact_ratio: number | null;
+            /** Label */
+            label: string;
+            /**
+             * Pending
+             * @description Waiting for a human review (left out of the rate)
+             */
+            pending: number;
+            /**
+             * Selected
+             * @description Of those, decided 'hire'
+             */
+            selected: number;
+            /** Selection Rate */
+            selection_rate: number | null;
+            /**
+             * Small Group
+             * @description Fewer than 5 decided: the rate says little
+             */
+            small_group: boolean;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -989,6 +1302,12 @@ export interface components {
             started_at: string | null;
             /** Status */
             status: string;
+            /**
+             * Stuck
+             * @description In progress long past its maximum duration with no end reported
+             * @default false
+             */
+            stuck?: boolean;
             /** Updated At */
             updated_at: string | null;
             /** @description The evaluation's headline, once scored */
@@ -1043,12 +1362,30 @@ export interface components {
             /** Level */
             level?: string | null;
             /**
+             * Location
+             * @description Where the role is based
+             */
+            location?: string | null;
+            /**
              * Plan
              * @default full
              */
             plan?: string;
+            /**
+             * Process
+             * @description The hiring process after this interview, in a sentence or two
+             */
+            process?: string | null;
+            /** Remote Policy */
+            remote_policy?: ("remote" | "hybrid" | "on-site") | null;
             /** Required Skills */
             required_skills?: string[];
+            salary_range?: components["schemas"]["SalaryRange"] | null;
+            /**
+             * Team
+             * @description The team or department
+             */
+            team?: string | null;
             /** Title */
             title: string;
         };
@@ -1083,10 +1420,22 @@ export interface components {
             interview_type: string;
             /** Level */
             level: string | null;
+            /** Location */
+            location: string | null;
             /** Plan */
             plan: string;
+            /** Process */
+            process: string | null;
+            /** Remote Policy */
+            remote_policy: string | null;
             /** Required Skills */
             required_skills: string[];
+            /** Salary Range */
+            salary_range: {
+                [key: string]: unknown;
+            } | null;
+            /** Team */
+            team: string | null;
             /** Title */
             title: string;
         };
@@ -1094,6 +1443,39 @@ export interface components {
         JobQuestionsUpdate: {
             /** Custom Questions */
             custom_questions: components["schemas"]["Question"][];
+        };
+        /**
+         * JobUpdate
+         * @description Change a job's description and facts; fields left out stay as they are, a null
+         *     clears a fact.
+         */
+        JobUpdate: {
+            /** Description */
+            description?: string | null;
+            /** Level */
+            level?: string | null;
+            /**
+             * Location
+             * @description Where the role is based
+             */
+            location?: string | null;
+            /**
+             * Process
+             * @description The hiring process after this interview, in a sentence or two
+             */
+            process?: string | null;
+            /** Remote Policy */
+            remote_policy?: ("remote" | "hybrid" | "on-site") | null;
+            /** Required Skills */
+            required_skills?: string[] | null;
+            salary_range?: components["schemas"]["SalaryRange"] | null;
+            /**
+             * Team
+             * @description The team or department
+             */
+            team?: string | null;
+            /** Title */
+            title?: string | null;
         };
         /** JoinInfo */
         JoinInfo: {
@@ -1212,6 +1594,63 @@ export interface components {
             result: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * SalaryRange
+         * @description A pay band the interviewer may tell a candidate who asks.
+         */
+        SalaryRange: {
+            /**
+             * Currency
+             * @description ISO 4217 code, e.g. EUR
+             */
+            currency: string;
+            /** Max */
+            max: number;
+            /** Min */
+            min: number;
+            /**
+             * Period
+             * @default year
+             * @enum {string}
+             */
+            period?: "year" | "month" | "hour";
+        };
+        /** SelfIdAnswers */
+        SelfIdAnswers: {
+            /**
+             * Answers
+             * @description Category → one of its option values; leave a category out to skip it
+             */
+            answers: {
+                [key: string]: string;
+            };
+        };
+        /** SelfIdCategory */
+        SelfIdCategory: {
+            /** Category */
+            category: string;
+            /** Label */
+            label: string;
+            /** Options */
+            options: components["schemas"]["SelfIdOption"][];
+        };
+        /** SelfIdOption */
+        SelfIdOption: {
+            /** Label */
+            label: string;
+            /** Value */
+            value: string;
+        };
+        /**
+         * SelfIdQuestion
+         * @description The voluntary question a candidate page may show (every category optional).
+         */
+        SelfIdQuestion: {
+            /** Categories */
+            categories: components["schemas"]["SelfIdCategory"][];
+            /** Notice */
+            notice: string;
         };
         /** StartAgentRequest */
         StartAgentRequest: {
@@ -1744,6 +2183,178 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    list_accommodations_api_accommodations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccommodationOut"][];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    request_accommodation_api_accommodations__room__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccommodationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccommodationOut"];
                 };
             };
             /** @description Bad request */
@@ -2425,6 +3036,89 @@ export interface operations {
             };
         };
     };
+    candidate_notice_api_candidate_notice_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CandidateNotice"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     list_candidates_api_candidates_get: {
         parameters: {
             query?: {
@@ -2685,6 +3379,259 @@ export interface operations {
             };
         };
     };
+    delete_candidate_api_candidates__candidate_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                candidate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_candidate_api_candidates__candidate_id__export_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                candidate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    list_deletions_api_deletions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionOut"][];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     list_interviews_api_interviews_get: {
         parameters: {
             query?: {
@@ -2704,6 +3651,8 @@ export interface operations {
                 recommendation?: ("hire" | "maybe" | "no_hire" | "needs_review") | null;
                 sort?: "created" | "candidate" | "role" | "outcome" | "score" | "decision" | "duration";
                 status?: ("scheduled" | "in_progress" | "completed" | "cancelled" | "error") | null;
+                /** @description Only interviews stuck in progress (true) or only the others */
+                stuck?: boolean | null;
             };
             header?: never;
             path?: never;
@@ -3828,6 +4777,267 @@ export interface operations {
             };
         };
     };
+    update_job_api_jobs__job_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    bias_audit_api_jobs__job_id__bias_audit_get: {
+        parameters: {
+            query?: {
+                category?: "sex" | "race_ethnicity" | "age_band";
+            };
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BiasAuditOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    bias_audit_csv_api_jobs__job_id__bias_audit_csv_get: {
+        parameters: {
+            query?: {
+                category?: "sex" | "race_ethnicity" | "age_band";
+            };
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     set_custom_questions_api_jobs__job_id__questions_put: {
         parameters: {
             query?: never;
@@ -4023,6 +5233,259 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["M2MClientCreated"];
                 };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    purge_now_api_retention_purge_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionOut"] | null;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    self_identification_question_api_self_identification_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelfIdQuestion"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    save_self_identification_api_self_identification__room__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelfIdAnswers"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad request */
             400: {

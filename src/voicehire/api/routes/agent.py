@@ -145,7 +145,7 @@ async def update_candidate_fields(
 ):
     """Merge collected values into ``extracted_data``; they leave ``missing_required``."""
     candidate = await services.load_candidate(session, candidate_id)
-    repo.merge_candidate_fields(candidate, body.fields)
+    await repo.merge_candidate_fields(session, candidate, body.fields)
     await session.commit()
     active, _total = await repo.list_interviews(
         session, candidate_id=candidate_id, active_only=True, limit=100

@@ -79,6 +79,7 @@ async def _select(
     job_id: str | None,
     q: str | None,
     outcome: str | None,
+    stuck: bool | None = None,
     recommendation: str | None,
     sort: SortKey,
     order: Order,
@@ -88,6 +89,7 @@ async def _select(
     scan = interview_list.needs_scan(q, outcome, recommendation, sort, order)
     rows, total = await repo.list_interviews(
         session,
+        stuck=stuck,
         status=status,
         mode=mode,
         candidate_id=candidate_id,
@@ -113,6 +115,10 @@ async def list_interviews(
     mode: Mode | None = None,
     candidate_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     job_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    stuck: Annotated[
+        bool | None,
+        Query(description="Only interviews stuck in progress (true) or only the others"),
+    ] = None,
     q: Search = None,
     outcome: OutcomeFilter = None,
     recommendation: DecisionFilter = None,
@@ -125,6 +131,7 @@ async def list_interviews(
     sort column (no score yet, not started) come last."""
     items, total = await _select(
         session,
+        stuck=stuck,
         status=status,
         mode=mode,
         candidate_id=candidate_id,

@@ -11,7 +11,14 @@ from fastapi import APIRouter, Path
 from voicehire.api import services
 from voicehire.api.deps import AdminDep, Limit, Offset, SessionDep, StateDep
 from voicehire.api.errors import ApiError
-from voicehire.api.schemas import ID_PATTERN, JobCreate, JobList, JobOut, JobQuestionsUpdate
+from voicehire.api.schemas import (
+    ID_PATTERN,
+    JobCreate,
+    JobList,
+    JobOut,
+    JobQuestionsUpdate,
+    JobUpdate,
+)
 from voicehire.storage import repositories as repo
 
 logger = logging.getLogger(__name__)
@@ -39,6 +46,17 @@ async def list_jobs(
 @router.get("/{job_id}", response_model=JobOut)
 async def get_job(job_id: JobId, session: SessionDep, _: AdminDep) -> JobOut:
     return JobOut.of(await services.load_job(session, job_id))
+
+
+@router.patch("/{job_id}", response_model=JobOut)
+async def update_job(job_id: JobId, body: JobUpdate, session: SessionDep, _: AdminDep) -> JobOut:
+    """Change the job's description or the facts candidates may ask about. Interviews
+    created afterwards use the new values; running ones keep what they started with."""
+    job = await services.load_job(session, job_id)
+    for name, value in body.model_dump(mode="json", exclude_unset=True).items():
+        setattr(job, name, value)
+    await session.commit()
+    return JobOut.of(job)
 
 
 @router.put("/{job_id}/questions", response_model=JobOut)

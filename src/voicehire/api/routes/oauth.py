@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import functools
 import hmac
 import json
 import logging
@@ -16,7 +17,9 @@ from fastapi import APIRouter, Request
 from voicehire.api.auth import issue_m2m_token
 from voicehire.api.deps import AdminDep, SessionDep, StateDep
 from voicehire.api.errors import ApiError
+from voicehire.api.ratelimit import RateLimiter
 from voicehire.api.schemas import M2MClientCreate, M2MClientCreated, TokenResponse
+from voicehire.api.state import AppState
 from voicehire.storage import repositories as repo
 
 logger = logging.getLogger(__name__)
@@ -111,6 +114,16 @@ def _basic(request: Request) -> tuple[str, str] | None:
     summary="Client-credentials grant: a signed JWT for the agent worker",
 )
 async def token(request: Request, state: StateDep, session: SessionDep):
+    peer = request.client.host if request.client else "unknown"
+    wait = state.token_limiter.hit(peer)
+    if wait is not None:
+        logger.warning("m2m token requests rate-limited", extra={"client_ip": peer})
+        raise ApiError(
+            429,
+            "too many token requests from this address; retry after the Retry-After seconds",
+            code="slow_down",
+            headers={"Retry-After": RateLimiter.retry_after(wait)},
+        )
     form = await _form(request)
     if form.get("grant_type") != "client_credentials":
         raise _oauth_error(400, "unsupported_grant_type", "grant_type must be 'client_credentials'")
@@ -123,20 +136,18 @@ async def token(request: Request, state: StateDep, session: SessionDep):
     if "\x00" in client_id or len(client_id) > 200 or len(secret) > 500:
         raise _oauth_error(401, "invalid_client", "unknown client or wrong secret")
 
-    scopes: str | None = None
+    # Every request does the same work (one lookup, one slow hash check) whether the
+    # client id exists or not, so the answer's timing reveals no registered id.
     settings = state.settings
-    if settings.vh_m2m_client_id and hmac.compare_digest(
-        client_id.encode(), settings.vh_m2m_client_id.encode()
-    ):
-        if hmac.compare_digest(secret.encode(), (settings.vh_m2m_client_secret or "").encode()):
-            scopes = "agent"
-    else:
-        stored = await repo.get_m2m_client(session, client_id)
-        await session.commit()  # release the connection before the slow hash check
-        if stored is not None and await asyncio.to_thread(
-            repo.verify_secret, secret, stored.secret_hash
-        ):
-            scopes = stored.scopes
+    stored = await repo.get_m2m_client(session, client_id)
+    await session.commit()  # release the connection before the slow hash check
+    env_client = bool(settings.vh_m2m_client_id) and hmac.compare_digest(
+        client_id.encode(), (settings.vh_m2m_client_id or "").encode()
+    )
+    stored_hash = stored.secret_hash if stored is not None and not env_client else None
+    client_scopes = "agent" if env_client else stored.scopes if stored is not None else None
+    matches = await asyncio.to_thread(_check_secret, state, secret, env_client, stored_hash)
+    scopes = client_scopes if matches else None
     if scopes is None:
         logger.warning("m2m token refused", extra={"client_id": client_id[:200]})
         raise _oauth_error(401, "invalid_client", "unknown client or wrong secret")
@@ -163,3 +174,21 @@ async def create_m2m_client(body: M2MClientCreate, session: SessionDep, _: Admin
     await repo.create_m2m_client(session, body.client_id, hashed, body.scopes)
     await session.commit()
     return M2MClientCreated(client_id=body.client_id, client_secret=secret, scopes=body.scopes)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash no secret matches, checked for unknown client ids (same cost as a real one)."""
+    return repo.hash_secret(secrets.token_urlsafe(32))
+
+
+def _check_secret(state: AppState, secret: str, env_client: bool, stored_hash: str | None) -> bool:
+    """One scrypt check whatever the client id (runs in a thread)."""
+    if env_client:
+        if state.env_client_hash is None:  # hashed once per process, like a stored secret
+            configured = state.settings.vh_m2m_client_secret
+            state.env_client_hash = repo.hash_secret(
+                configured.get_secret_value() if configured else secrets.token_hex()
+            )
+        stored_hash = state.env_client_hash
+    return repo.verify_secret(secret, stored_hash or _dummy_hash())

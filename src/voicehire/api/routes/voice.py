@@ -102,11 +102,15 @@ async def session_status(
     state: StateDep,
     session: SessionDep,
 ) -> dict[str, Any]:
-    """Current state of a voice session: status, extracted data, missing fields."""
-    auth.require_room_access(state, request, room_name)
+    """Current state of a voice session: status, extracted data, missing fields.
+
+    A participant (the candidate's LiveKit token) sees only the session's own state:
+    what the recruiter holds about them (extracted data, salary, scores) stays out."""
+    principal = auth.require_room_access(state, request, room_name)
+    visible = _participant_view if principal.kind == "room" else dict
     cached = await state.cache.get(session_key(room_name))
     if cached is not None and "extracted_data" in cached:
-        return {**cached, "source": "cache"}
+        return {**visible(cached), "source": "cache"}
     interview = await services.load_interview_by_room(session, room_name)
     candidate = (
         await repo.get_candidate(session, interview.candidate_id)
@@ -115,4 +119,12 @@ async def session_status(
     )
     snap = services.session_snapshot(interview, candidate)
     await state.cache.set(session_key(room_name), snap)
-    return {**snap, "source": "database"}
+    return {**visible(snap), "source": "database"}
+
+
+# What the candidate's page may know about its own session.
+PARTICIPANT_FIELDS = ("room_name", "mode", "status", "end_reason", "job_title")
+
+
+def _participant_view(snap: dict[str, Any]) -> dict[str, Any]:
+    return {key: snap.get(key) for key in PARTICIPANT_FIELDS}

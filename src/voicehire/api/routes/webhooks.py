@@ -6,15 +6,18 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from voicehire.api import services
 from voicehire.api.deps import SessionDep, StateDep
 from voicehire.api.errors import ApiError
+from voicehire.api.state import AppState
 from voicehire.livekit_gateway import WebhookVerificationError, is_agent_identity
 from voicehire.storage import repositories as repo
 from voicehire.storage.models import utcnow
 
 logger = logging.getLogger(__name__)
+REPLAY_WINDOW = 24 * 3600  # seconds an event id is remembered (a webhook token lives 5 min)
 router = APIRouter(tags=["webhooks"])
 
 _BODY = {
@@ -45,6 +48,24 @@ async def livekit_webhook(request: Request, state: StateDep, session: SessionDep
 
     room = event.room.name
     kind = event.event
+    # LiveKit retries deliveries and a captured one can be replayed (its signature stays
+    # valid): apply each event id once.
+    seen_key = f"webhook:{event.id}" if event.id else None
+    if seen_key and not await state.cache.add(seen_key, {"event": kind}, ttl=REPLAY_WINDOW):
+        logger.info("webhook replay ignored", extra={"webhook_event": kind, "event_id": event.id})
+        return {"handled": False, "event": kind, "reason": "duplicate event id"}
+    try:
+        return await _apply(state, session, kind, room, event)
+    except BaseException:
+        if seen_key:  # not applied: a retry of this id must still be able to apply it
+            await state.cache.delete(seen_key)
+        raise
+
+
+async def _apply(
+    state: AppState, session: AsyncSession, kind: str, room: str, event: Any
+) -> dict[str, Any]:
+    assert state.gateway is not None
     interview = await repo.get_interview_by_room(session, room) if room else None
     if interview is None:
         return {"handled": False, "event": kind, "reason": "no interview for this room"}
@@ -78,9 +99,12 @@ async def livekit_webhook(request: Request, state: StateDep, session: SessionDep
                     state, session, interview, "cancelled", "room_finished_before_start"
                 )
     except ApiError as exc:  # e.g. a late event for an interview that already ended
-        logger.info("webhook ignored", extra={"event": kind, "room": room, "why": exc.message})
+        logger.info(
+            "webhook ignored", extra={"webhook_event": kind, "room": room, "why": exc.message}
+        )
+    # (`event` as a key would replace the message: structlog renders `event` as it)
     logger.info(
         "webhook handled",
-        extra={"event": kind, "room": room, "identity": identity, "changed": changed},
+        extra={"webhook_event": kind, "room": room, "identity": identity, "changed": changed},
     )
     return {"handled": True, "event": kind, "changed": changed, "status": interview.status}

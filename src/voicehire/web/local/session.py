@@ -336,6 +336,17 @@ class LiveSession:
             return
         self._spawn(self.run.runtime.handle_control(message))
 
+    def cancel(self, reason: str) -> None:
+        """The hiring team cancelled the interview: tell the page, end the session."""
+        self.error(
+            "ended", "The hiring team has cancelled this interview. You can close this page."
+        )
+        if self.run is not None and not self.run.runtime.ended.is_set():
+            self._spawn(self.run.runtime.end(reason, speak=False))
+        elif self.run is None:  # not started: the page may not start it any more
+            self.manager.sessions.pop(self.room, None)
+            self._put(("close", (4000, "the interview was cancelled")))
+
     async def close(self) -> None:
         if self._grace is not None:
             self._grace.cancel()
@@ -375,6 +386,12 @@ class LiveSessionManager:
         if live is None:
             live = self.sessions[room] = LiveSession(self, room, interview_id)
         return live
+
+    async def cancel(self, room: str, reason: str) -> None:
+        """End the room's running session, if any (``POST /api/interviews/{id}/cancel``)."""
+        live = self.sessions.get(room)
+        if live is not None:
+            live.cancel(reason)
 
     async def on_session_end(self, live: LiveSession, outcome: SessionOutcome) -> None:
         for hook in self.end_hooks:
