@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -44,22 +45,36 @@ def _serve(args: argparse.Namespace, _rest: list[str]) -> int:
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_format, settings.log_file)
     host = args.host or settings.vh_api_host
-    port = args.port or settings.vh_api_port
+    port = args.port if args.port is not None else settings.vh_api_port
     settings, note = prepare_serve_settings(settings, host)
-    print(f"VoiceHire API on http://{host}:{port} (docs: /docs)", file=sys.stderr)
-    print(note, file=sys.stderr, flush=True)
+
+    class AnnouncingServer(uvicorn.Server):
+        """Says where it is only once its socket accepts connections (after migrations
+        and the app's startup; with --port 0, the port the system chose)."""
+
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets)
+            if not self.started:
+                return
+            bound = next((s.getsockname() for srv in self.servers for s in srv.sockets), None)
+            where = f"http://{host}:{bound[1] if bound else port}/"
+            print(f"VoiceHire on {where} (app: /app, docs: /docs)", file=sys.stderr)
+            print(note, file=sys.stderr, flush=True)
+
     try:
-        uvicorn.run(
-            create_app(settings),
-            host=host,
-            port=port,
-            log_config=None,
-            log_level=settings.log_level.lower(),
-            access_log=False,
-            # The socket peer is the client: X-Forwarded-For is never trusted (a proxy in
-            # front would otherwise make every request look local).
-            proxy_headers=False,
-        )
+        AnnouncingServer(
+            uvicorn.Config(
+                create_app(settings),
+                host=host,
+                port=port,
+                log_config=None,
+                log_level=settings.log_level.lower(),
+                access_log=False,
+                # The socket peer is the client: X-Forwarded-For is never trusted (a proxy
+                # in front would otherwise make every request look local).
+                proxy_headers=False,
+            )
+        ).run()
     finally:
         stop_logging()  # write what is still queued
     return 0

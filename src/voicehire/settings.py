@@ -186,7 +186,6 @@ class Settings(BaseSettings):
         None, description="Admin credential for management API"
     )
     vh_jwt_secret: SecretStr | None = Field(None, description="Signing key for M2M JWTs")
-    vh_public_url: str = "http://127.0.0.1:8000"
     # email invites and reminders (POST /api/interviews/{id}/invite); off without a host
     smtp_host: str | None = None
     smtp_port: int = Field(587, ge=1, le=65535)
@@ -195,6 +194,11 @@ class Settings(BaseSettings):
     smtp_starttls: bool = True
     smtp_from: str = "VoiceHire <noreply@localhost>"
     invite_ttl_hours: float = Field(72.0, gt=0, description="how long an emailed invite link works")
+    vh_public_url: str | None = Field(
+        None,
+        description="Public base URL of invite links (e.g. https://hire.example.com); "
+        "when unset, the address the request came to",
+    )
     vh_api_host: str = "127.0.0.1"
     vh_api_port: int = Field(8000, ge=1, le=65535)
     vh_m2m_token_ttl: int = Field(3600, ge=60, le=86400, description="M2M JWT lifetime (s)")

@@ -79,7 +79,6 @@ class LiveServer:
             database_url=f"sqlite+aiosqlite:///{tmp / 'web.db'}",
             transcript_dir=tmp / "transcripts",
             vh_admin_token=ADMIN_TOKEN,
-            vh_public_url=self.url,
             tts_provider="espeak" if shutil.which("espeak-ng") else "none",
             livekit_url=None,
             livekit_api_key=None,

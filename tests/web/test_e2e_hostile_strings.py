@@ -47,6 +47,18 @@ def tight(tag: str) -> str:
 
 
 CALL_FIELDS = ("field_label", "field_value", "declined_label", "declined_reason")
+# Shown on the job's and the candidate's own pages, not on the interview's.
+PAGES = (
+    "job_description",
+    "job_skill",
+    "custom_question",
+    "field_key",
+    "field_val",
+    "profile_key",
+    "profile_val",
+    "notes",
+    "resume",
+)
 
 
 def evaluation(interview_id: str, h: dict[str, str]) -> dict[str, Any]:
@@ -57,6 +69,9 @@ def evaluation(interview_id: str, h: dict[str, str]) -> dict[str, Any]:
         "participant_name": h["participant_name"],
         "status": "partial",
         "error": h["error"],
+        "outcome_label": h["outcome_label"],
+        "candidate_questions": [{"kind": "role_question", "text": h["candidate_question"]}],
+        "flagged_turns": [{"kind": "injection", "text": h["flagged_turn"]}],
         "scorer": {"kind": "offline", "name": h["scorer"]},
         "answers": [
             {
@@ -78,6 +93,8 @@ def evaluation(interview_id: str, h: dict[str, str]) -> dict[str, Any]:
                 "evidence": [h["evidence"]],
                 "flags": [h["flag"], h["flag2"]],
                 "feedback": h["feedback"],
+                "competency_levels": {h["level_competency"]: 3.0},
+                "anchors": {h["level_competency"]: h["anchor"]},
             },
             {
                 "question_id": "q2",
@@ -95,6 +112,7 @@ def evaluation(interview_id: str, h: dict[str, str]) -> dict[str, Any]:
             "recommendation": "maybe",
             "confidence": 0.8,
             "rationale": h["rationale"],
+            "review_reasons": [h["review_reason"]],
             "questions_asked": 2,
             "questions_answered": 1,
         },
@@ -213,20 +231,61 @@ def test_dashboard_and_candidate_page_show_hostile_strings_as_text(
                 "field_value",
                 "declined_label",
                 "declined_reason",
+                "outcome_label",
+                "candidate_question",
+                "flagged_turn",
+                "level_competency",
+                "anchor",
+                "review_reason",
+                "job_description",
+                "job_skill",
+                "custom_question",
+                "field_key",
+                "field_val",
+                "profile_key",
+                "profile_val",
+                "notes",
+                "resume",
             ]
         )
     }
     email = tight("mail")
+    missing = "notice_period"  # field names are field specs' names (unknown ones are refused)
     candidate = live_server.api(
         "POST",
         "/api/candidates",
-        # a gap-filling call needs a missing field (field names are field specs' names)
-        json={"name": h["candidate_name"], "email": email, "missing_required": ["notice_period"]},
+        json={
+            "name": h["candidate_name"],
+            "email": email,
+            "extracted_data": {h["field_key"]: h["field_val"]},
+            "profile": {h["profile_key"]: h["profile_val"]},
+            "missing_required": [missing],
+            "notes": h["notes"],
+            "resume_summary": h["resume"],
+        },
     )
     job = live_server.api(
         "POST",
         "/api/jobs",
-        json={"title": h["job_title"], "level": h["job_level"], "plan": "mock"},
+        json={
+            "title": h["job_title"],
+            "level": h["job_level"],
+            "plan": "mock",
+            "description": h["job_description"],
+            "required_skills": [h["job_skill"]],
+            "custom_questions": [
+                {
+                    "id": "custom.hostile",
+                    "text": h["custom_question"],
+                    "rubric": [
+                        {
+                            "competency": "ownership",
+                            "indicators": [{"kind": "content", "text": "their own part"}],
+                        }
+                    ],
+                }
+            ],
+        },
     )
     created = live_server.api(
         "POST",
@@ -280,7 +339,8 @@ def test_dashboard_and_candidate_page_show_hostile_strings_as_text(
         open_with_policy(page, f"{live_server.url}/app#/interviews")
         row = page.locator(f'tr[data-id="{interview_id}"]')
         expect(row).to_be_visible()
-        assert row.get_attribute("aria-label") == f"Open interview with {h['candidate_name']}"
+        link = row.locator("a").first
+        assert link.get_attribute("aria-label") == f"Open interview with {h['candidate_name']}"
         assert_inert(
             page, {"candidate_name": h["candidate_name"], "job_title": h["job_title"]}, "list"
         )
@@ -301,10 +361,54 @@ def test_dashboard_and_candidate_page_show_hostile_strings_as_text(
         aria = chart.get_attribute("aria-label") or ""
         assert h["competency"] in aria and h["competency2"] in aria  # one attribute, verbatim
         assert chart.locator(".fill").nth(1).evaluate("e => e.style.width") == "100%"  # clamped
-        # Not on this page: the result's own copies of names, the job level, a call's fields.
-        elsewhere = {"plan_id", "role", "participant_name", "job_level", *CALL_FIELDS}
+        # Not on this page: the result's own copies of names, the job level, a call's fields,
+        # the job's and the candidate's own pages.
+        elsewhere = {"plan_id", "role", "participant_name", "job_level", *CALL_FIELDS, *PAGES}
         shown = {k: v for k, v in h.items() if k not in elsewhere}
         assert_inert(page, {**shown, "email": email}, "interview detail")
+
+        # The report at its own URL: the evaluation again, with the transcript.
+        page.goto(f"{live_server.url}/app#/interviews/{interview_id}/report")
+        expect(page.locator("#transcript .turn").first).to_be_visible(timeout=15_000)
+        report = {k: v for k, v in shown.items() if k not in {"job_title"}}
+        assert_inert(page, report, "report page")
+
+        # The job's page: description, skills, custom questions.
+        page.goto(f"{live_server.url}/app#/jobs/{job['id']}")
+        expect(page.locator("#custom-questions")).to_be_visible(timeout=15_000)
+        assert_inert(
+            page,
+            {
+                k: h[k]
+                for k in (
+                    "job_title",
+                    "job_level",
+                    "job_description",
+                    "job_skill",
+                    "custom_question",
+                )
+            },
+            "job page",
+        )
+        page.goto(f"{live_server.url}/app#/jobs")
+        expect(page.get_by_role("heading", name="New job")).to_be_visible()
+        assert_inert(page, {"job_title": h["job_title"]}, "jobs list")
+
+        # The candidate's page: profile, fields and their gap-filling status, sessions.
+        page.goto(f"{live_server.url}/app#/candidates/{candidate['id']}")
+        expect(page.locator("#candidate-fields")).to_be_visible(timeout=15_000)
+        assert_inert(
+            page,
+            {
+                **{k: h[k] for k in ("candidate_name", "field_key", "field_val", "profile_key")},
+                **{k: h[k] for k in ("profile_val", "notes", "resume", "job_title")},
+                "email": email,
+            },
+            "candidate page",
+        )
+        page.goto(f"{live_server.url}/app#/candidates")
+        expect(page.get_by_role("heading", name="Candidates", exact=True)).to_be_visible()
+        assert_inert(page, {"candidate_name": h["candidate_name"], "email": email}, "candidates")
 
         # A call's result: field labels, spoken values and reasons.
         page.goto(f"{live_server.url}/app#/interviews/{call_id}")

@@ -158,16 +158,16 @@ def test_typed_interview_end_to_end(live_server, playwright_driver, tmp_path, sh
         # --- the recruiter sees the finished interview and its report -----------------------
         dash.goto(f"{live_server.url}/app#/interviews")
         row = dash.get_by_role("row", name=re.compile("Ada Lovelace"))
-        expect(row).to_contain_text("completed", timeout=30_000)
-        dash.get_by_label("Status").select_option("in_progress")
-        expect(dash.get_by_text("No interviews match these filters")).to_be_visible()
-        dash.get_by_label("Status").select_option("completed")
+        expect(row).to_contain_text("Completed", timeout=30_000)
+        dash.get_by_label("Outcome").select_option("abandoned")
+        expect(dash.get_by_text("No interviews match this search")).to_be_visible()
+        dash.get_by_label("Outcome").select_option("completed")
         expect(dash.get_by_role("row", name=re.compile("Ada Lovelace"))).to_be_visible()
         shots(dash, "dashboard-list")
-        dash.get_by_role("row", name=re.compile("Ada Lovelace")).click()
+        dash.get_by_role("link", name="Open interview with Ada Lovelace").click()
 
         expect(dash.locator("#recommendation")).to_have_text(
-            re.compile("hire|maybe|no hire"), timeout=60_000
+            re.compile("hire|maybe|no hire|needs human review", re.I), timeout=60_000
         )
         chart = dash.get_by_role("img", name=re.compile("Scores per competency"))
         expect(chart.locator(".bar").first).to_be_visible()
@@ -182,11 +182,13 @@ def test_typed_interview_end_to_end(live_server, playwright_driver, tmp_path, sh
         expect(transcript).to_contain_text("I build ledger services in Python and Go")
         shots(dash, "dashboard-report")
 
-        dash.get_by_label("Your recommendation").select_option("hire")
+        expect(dash.get_by_label("Your decision")).to_have_value("")  # starts empty
+        dash.get_by_label("Your decision").select_option("hire")
         dash.get_by_label("Reason").fill("Strong migration story; verified with references.")
         dash.get_by_label("Your name").fill("Grace")
-        dash.get_by_role("button", name="Save override").click()
-        expect(dash.locator("#override-current")).to_contain_text("Overridden to hire by Grace")
+        dash.get_by_role("button", name="Save decision").click()
+        expect(dash.locator("#override-current")).to_contain_text("Human decision: Hire by Grace")
+        expect(dash.locator("#recommendation")).to_have_attribute("data-value", "hire")
         # nothing is missing from Ada's profile: a gap-filling call would have nothing to ask
         expect(dash.get_by_role("button", name="Call Candidate")).to_be_disabled()
         expect(dash.locator("#call-why")).to_contain_text("Nothing is missing")
@@ -194,7 +196,12 @@ def test_typed_interview_end_to_end(live_server, playwright_driver, tmp_path, sh
 
         stored = live_server.api("GET", f"/api/interviews/{_interview_id(live_server)}/result")
         assert stored["result"]["override"]["recommendation"] == "hire"
-        assert stored["result"]["summary"]["recommendation"] in ("hire", "maybe", "no_hire")
+        assert stored["result"]["summary"]["recommendation"] in (
+            "hire",
+            "maybe",
+            "no_hire",
+            "needs_review",
+        )
     finally:
         ctx.close()
 

@@ -57,10 +57,15 @@ describe("views", () => {
       interviewTable([interview({ status: 'completed" onclick="x' })], () => {}),
     );
     expect(injected()).toEqual([]);
-    const row = root.querySelector("tbody tr");
-    expect(row?.getAttribute("aria-label")).toBe(`Open interview with ${hostile("name")}`);
+    const link = root.querySelector("tbody tr a");
+    expect(link?.getAttribute("aria-label")).toBe(`Open interview with ${hostile("name")}`);
     expect(root.textContent).toContain(hostile("name"));
     expect(root.textContent).toContain(hostile("role"));
+    expect(root.querySelector("tbody .badge")?.className).toBe("badge outcome");
+    mount(
+      root,
+      interviewTable([interview({ outcome: null, status: 'completed" onclick="x' })], () => {}),
+    );
     expect(root.querySelector("tbody .badge")?.className).toBe("badge");
   });
 
@@ -118,7 +123,7 @@ describe("views", () => {
     ])
       expect(text, tag).toContain(hostile(tag));
     const chart = root.querySelector(".chart");
-    expect(chart?.getAttribute("aria-label")).toBe(`Scores per competency: ${hostile("comp")} 5.0, other —`);
+    expect(chart?.getAttribute("aria-label")).toBe(`Scores per competency: ${hostile("comp")} 5.0, Other —`);
     expect(root.querySelectorAll(".chart .bar")).toHaveLength(2);
   });
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -184,6 +185,36 @@ class BodyLimitMiddleware:
         await send({"type": "http.response.body", "body": body})
 
 
+DOCS_ASSETS = "/docs/assets"
+
+
+def _offline_docs(app: FastAPI) -> None:
+    """``/docs``: Swagger UI from the assets the ``swagger-ui-py`` package ships (the
+    FastAPI default loads them from a CDN, which leaves the page blank offline)."""
+    from importlib.resources import files
+
+    from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+    from starlette.staticfiles import StaticFiles
+
+    assets = str(files("swagger_ui") / "static")
+    app.mount(DOCS_ASSETS, StaticFiles(directory=assets), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> Any:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} — docs",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png",
+            oauth2_redirect_url="/docs/oauth2-redirect",
+        )
+
+    @app.get("/docs/oauth2-redirect", include_in_schema=False)
+    async def docs_redirect() -> Any:
+        return get_swagger_ui_oauth2_redirect_html()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     state = AppState.from_settings(settings)
@@ -210,9 +241,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "<VH_ADMIN_TOKEN>'; agent endpoints need an M2M token from POST /oauth/token."
         ),
         lifespan=lifespan,
+        docs_url=None,  # served below from the swagger-ui-py package: no CDN, works offline
+        redoc_url=None,
     )
     app.state.vh = state
     app.state.retention = retention
+    _offline_docs(app)
     install_error_handlers(app)
     for module in (
         system,

@@ -407,6 +407,15 @@ class InterviewVerdict(BaseModel):
         )
 
 
+def _duration(started: datetime | None, ended: datetime | None) -> float | None:
+    if started is None:
+        return None
+    start = started if started.tzinfo else started.replace(tzinfo=UTC)
+    end = ended or datetime.now(UTC)
+    end = end if end.tzinfo else end.replace(tzinfo=UTC)
+    return max(0.0, round((end - start).total_seconds(), 1))
+
+
 class InterviewOut(BaseModel):
     id: str
     candidate_id: str | None
@@ -423,6 +432,9 @@ class InterviewOut(BaseModel):
     )
     outcome_label: str | None = Field(description="The outcome in words, for people")
     verdict: InterviewVerdict | None = Field(description="The evaluation's headline, once scored")
+    duration_seconds: float | None = Field(
+        None, description="From start to end (so far, while running); null before it started"
+    )
     metadata: dict[str, Any]
     dispatch_id: str | None
     agent_joined_at: str | None
@@ -456,6 +468,7 @@ class InterviewOut(BaseModel):
             outcome=outcome,
             outcome_label=OUTCOME_LABELS[outcome] if outcome else None,
             verdict=InterviewVerdict.of(result) if result and "summary" in result else None,
+            duration_seconds=_duration(i.started_at, i.ended_at),
             metadata=i.room_metadata or {},
             dispatch_id=i.dispatch_id,
             agent_joined_at=iso(i.agent_joined_at),

@@ -213,6 +213,7 @@ async def start_session(
     dispatch: bool = True,
     participant_name: str | None = None,
     identity_prefix: str = CANDIDATE_PREFIX,
+    base_url: str | None = None,
 ) -> tuple[Interview, JoinInfo]:
     """Record an interview, create its LiveKit room, dispatch the agent, issue the token.
 
@@ -287,7 +288,7 @@ async def start_session(
             state, interview, candidate, participant_name, identity_prefix, dispatch
         )
     await refresh_cache(state, interview, candidate)
-    return interview, join_info(state, interview, token, identity, expires_at)
+    return interview, join_info(state, interview, token, identity, expires_at, base_url)
 
 
 def issue_token(
@@ -319,8 +320,11 @@ def join_info(
     token: str | None,
     identity: str | None,
     expires_at: str | None,
+    base_url: str | None = None,
 ) -> JoinInfo:
-    base = state.settings.vh_public_url.rstrip("/")
+    """``base_url`` is the address the request came to (``request.base_url``); the
+    ``VH_PUBLIC_URL`` setting, when set, wins (a proxy in front knows the public name)."""
+    base = (state.settings.vh_public_url or base_url or "").rstrip("/")
     return JoinInfo(
         room_name=interview.room_name,
         livekit_url=state.gateway.client_url if state.gateway else None,

@@ -16,8 +16,8 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from voicehire.evaluation.labels import plan_labels, scorer_label
 from voicehire.evaluation.models import AnswerScore, EvaluationResult
-from voicehire.evaluation.summary import competency_label
 from voicehire.evaluation.words import report_words
 from voicehire.storage.files import atomic_write_text
 
@@ -81,7 +81,7 @@ def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
-def _environment(language: str = "en") -> Environment:
+def _environment(language: str = "en", plan_id: str = "") -> Environment:
     words = report_words(language)
     env = Environment(
         loader=PackageLoader("voicehire.evaluation", "templates"),
@@ -91,9 +91,13 @@ def _environment(language: str = "en") -> Environment:
         lstrip_blocks=True,
     )
     env.filters["score"] = _fmt
+    labels = plan_labels(plan_id)
     env.filters["competency"] = lambda name: words["competency_labels"].get(
-        name, competency_label(name)
+        name, labels.competency(name)
     )
+    env.filters["stage"] = labels.stage
+    env.filters["question"] = labels.question
+    env.filters["scorer"] = scorer_label
     env.filters["recommendation"] = lambda r: recommendation_label(r, language)
     return env
 
@@ -126,7 +130,7 @@ def render_html(result: EvaluationResult) -> str:
         if name is not None
     ]
     return (
-        _environment(result.language)
+        _environment(result.language, result.plan_id)
         .get_template("report.html.j2")
         .render(
             t=words,

@@ -18,7 +18,7 @@ def mount(app: Any) -> None:
 
     from voicehire.web import results
     from voicehire.web.local.session import LiveSessionManager
-    from voicehire.web.routes import STATIC_DIR, router
+    from voicehire.web.routes import STATIC_DIR, root_page, router
 
     state = app.state.vh
     manager = LiveSessionManager(state.settings)
@@ -27,6 +27,7 @@ def mount(app: Any) -> None:
     app.state.vh_web = manager
     state.live_session_enders.append(manager.cancel)  # cancelling ends the page's session
     app.include_router(router)
+    _open_app_at_root(app, root_page)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="web-static")
 
     # Close running web sessions when the server stops (after the API's own lifespan).
@@ -46,3 +47,18 @@ def mount(app: Any) -> None:
                 await manager.aclose()
 
     app.router.lifespan_context = lifespan
+
+
+def _open_app_at_root(app: Any, page: Any) -> None:
+    """Browsers asking for ``/`` get the app; everything else gets the API's ``/``
+    (a route of its own, put first so it answers before the API's)."""
+    from starlette.routing import Route
+
+    from voicehire.api.routes.system import root as api_root
+
+    async def root(request: Any) -> Any:
+        from fastapi.responses import JSONResponse
+
+        return page(request) or JSONResponse(await api_root())
+
+    app.router.routes.insert(0, Route("/", root, methods=["GET", "HEAD"], include_in_schema=False))

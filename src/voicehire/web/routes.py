@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
 from voicehire.agent.modes import mode_names
@@ -59,6 +59,15 @@ def _page(name: str) -> FileResponse | HTMLResponse:
     return FileResponse(path, media_type="text/html", headers={"Cache-Control": "no-cache"})
 
 
+def root_page(request: Request) -> RedirectResponse | None:
+    """``GET /`` from a browser (it asks for HTML) opens the app; API clients keep the
+    JSON status the API's own ``/`` answers."""
+    accept = request.headers.get("accept", "")
+    if "text/html" in accept:
+        return RedirectResponse("/app", status_code=307)
+    return None
+
+
 @router.get("/app", include_in_schema=False)
 @router.get("/app/", include_in_schema=False)
 async def dashboard_page():
@@ -89,11 +98,15 @@ async def web_config(request: Request, state: StateDep) -> dict[str, Any]:
     for name in BUILTIN_PLANS:
         plan = load_plan(name)
         plans.append({"id": name, "title": plan.title, "stages": len(plan.stages)})
+    from voicehire.evaluation.labels import all_labels
+
     return {
         "adminTokenRequired": not open_admin,
         "livekit": state.gateway is not None,
         "plans": plans,
         "sessionTypes": list(mode_names()),
+        # Words for the ids the dashboard would otherwise show (stages, questions, ...)
+        "labels": all_labels(),
     }
 
 

@@ -1,7 +1,15 @@
 // What GET /api/interviews/{id}/result holds, read into typed values. An interview's
 // evaluation (typed by the generated EvaluationResult) and a call's result (filled,
 // declined and unresolved fields) are told apart by the evaluation's required parts.
-import type { AnswerScore, EvaluationResult, HumanOverride, InterviewSummary, KeyPointCoverage } from "../generated/results";
+import type {
+  AnswerScore,
+  CandidateTurn,
+  EvaluationResult,
+  HumanOverride,
+  InterviewSummary,
+  KeyPointCoverage,
+  StageTranscriptView,
+} from "../generated/results";
 import { arr, isObject, num, obj, str, strings, type JsonObject } from "../json";
 
 type Recommendation = HumanOverride["recommendation"];
@@ -11,21 +19,45 @@ function recommendation(value: unknown): Recommendation | null {
   return typeof value === "string" && RECOMMENDATIONS.includes(value) ? (value as Recommendation) : null;
 }
 
+type MachineRecommendation = NonNullable<InterviewSummary["recommendation"]>;
+
+function machineRecommendation(value: unknown): MachineRecommendation | null {
+  return value === "needs_review" ? "needs_review" : recommendation(value);
+}
+
+function numbers(value: unknown): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const [key, v] of Object.entries(obj(value))) out[key] = num(v);
+  return out;
+}
+
 function summary(value: unknown): InterviewSummary {
   const s = obj(value);
-  const scores: Record<string, number | null> = {};
-  for (const [key, v] of Object.entries(obj(s.competency_scores))) scores[key] = num(v);
   return {
     overall_score: num(s.overall_score),
-    competency_scores: scores,
+    competency_scores: numbers(s.competency_scores),
+    stage_scores: numbers(s.stage_scores),
     strengths: strings(s.strengths),
     areas_for_improvement: strings(s.areas_for_improvement),
-    recommendation: recommendation(s.recommendation),
+    recommendation: machineRecommendation(s.recommendation),
+    leaning: recommendation(s.leaning),
     confidence: num(s.confidence) ?? 0,
+    needs_human_review: s.needs_human_review === true || s.recommendation === "needs_review",
+    review_reasons: strings(s.review_reasons),
     rationale: str(s.rationale),
+    duration_seconds: num(s.duration_seconds) ?? 0,
     questions_asked: num(s.questions_asked) ?? 0,
     questions_answered: num(s.questions_answered) ?? 0,
+    questions_not_asked: strings(s.questions_not_asked),
   };
+}
+
+function turn(value: JsonObject): CandidateTurn {
+  return { kind: str(value.kind), text: str(value.text), stage: str(value.stage), topic: str(value.topic) || null };
+}
+
+function stageView(value: JsonObject): StageTranscriptView {
+  return { stage: str(value.stage), title: str(value.title), lines: arr(value.lines).filter(isObject) };
 }
 
 function keyPoint(value: JsonObject): KeyPointCoverage {
@@ -38,7 +70,14 @@ function keyPoint(value: JsonObject): KeyPointCoverage {
 }
 
 function answer(value: JsonObject): AnswerScore {
-  const status = value.status === "unanswered" || value.status === "error" ? value.status : "scored";
+  const status = value.status === "unanswered" || value.status === "error" || value.status === "skipped" ? value.status : "scored";
+  const levels: Record<string, number> = {};
+  for (const [key, v] of Object.entries(obj(value.competency_levels))) {
+    const n = num(v);
+    if (n !== null) levels[key] = n;
+  }
+  const anchors: Record<string, string> = {};
+  for (const [key, v] of Object.entries(obj(value.anchors))) if (typeof v === "string") anchors[key] = v;
   return {
     question_id: str(value.question_id),
     stage: str(value.stage),
@@ -46,6 +85,8 @@ function answer(value: JsonObject): AnswerScore {
     answer_text: str(value.answer_text),
     status,
     scores: { overall: num(obj(value.scores).overall) },
+    competency_levels: levels,
+    anchors,
     key_points: arr(value.key_points).filter(isObject).map(keyPoint),
     evidence: strings(value.evidence),
     flags: strings(value.flags),
@@ -66,6 +107,13 @@ export function parseEvaluation(value: unknown): EvaluationResult | null {
   const status = value.status === "partial" || value.status === "failed" ? value.status : "completed";
   return {
     interview_id: str(value.interview_id),
+    plan_id: str(value.plan_id),
+    outcome_label: str(value.outcome_label),
+    created_at: str(value.created_at),
+    candidate_questions: arr(value.candidate_questions).filter(isObject).map(turn),
+    flagged_turns: arr(value.flagged_turns).filter(isObject).map(turn),
+    flags: strings(value.flags),
+    stages: arr(value.stages).filter(isObject).map(stageView),
     status,
     error: str(value.error) || null,
     scorer: { kind: scorer.kind === "llm" ? "llm" : "offline", name: str(scorer.name) },

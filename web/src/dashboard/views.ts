@@ -1,10 +1,21 @@
 // The dashboard's views: pure functions from typed data to lit-html templates (no
 // fetching, no state), so tests can render them with any data, hostile strings included.
-import type { Candidate, Interview } from "../api";
+import type { Candidate, Interview, Job } from "../api";
 import { badgeClass, fmtDate, fmtScore, label, modeLabel, scorePercent } from "../format";
 import type { AnswerScore, EvaluationResult } from "../generated/results";
 import { str } from "../json";
 import { css, html, nothing, type TemplateResult } from "../view";
+import {
+  answerStatusLabel,
+  competencyLabel,
+  fmtDuration,
+  humanize,
+  outcomeLabel,
+  questionLabel,
+  recommendationLabel,
+  scorerLabel,
+  stageLabel,
+} from "./labels";
 import { evidenceQuotes, type CallField, type CallResult } from "./results";
 import type { StageView } from "./transcripts";
 
@@ -12,38 +23,94 @@ export function candidateName(i: Interview): string {
   return str(i.metadata.candidateName);
 }
 
-export function interviewTable(items: Interview[], open: (id: string) => void): TemplateResult {
-  return html`<table>
-    <thead>
-      <tr>
-        <th>Candidate</th>
-        <th>Role</th>
-        <th>Type</th>
-        <th>Plan</th>
-        <th>Status</th>
-        <th>Created</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${items.map(
-        (i) =>
-          html`<tr
-            data-id=${i.id}
-            tabindex="0"
-            aria-label=${`Open interview with ${candidateName(i) || "candidate"}`}
-            @click=${() => open(i.id)}
-            @keydown=${(ev: KeyboardEvent) => ev.key === "Enter" && open(i.id)}
-          >
-            <td><strong>${candidateName(i) || "—"}</strong></td>
-            <td>${str(i.metadata.interviewRole) || "—"}</td>
-            <td>${modeLabel(i.mode)}</td>
-            <td>${i.plan}</td>
-            <td><span class=${badgeClass(i.status)}>${label(i.status)}</span></td>
-            <td class="muted">${fmtDate(i.created_at)}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+/** A recommendation as a badge; "needs human review" stands out with its own style and mark. */
+export function recBadge(rec: string | null | undefined, id?: string): TemplateResult {
+  if (!rec) return html`<span class="muted" id=${id ?? nothing}>—</span>`;
+  const review = rec === "needs_review";
+  return html`<span class=${review ? "badge review" : badgeClass(rec)} id=${id ?? nothing} data-value=${rec}
+    >${review ? "⚑ " : ""}${recommendationLabel(rec)}</span
+  >`;
+}
+
+export type SortKey = "created" | "candidate" | "role" | "outcome" | "score" | "decision" | "duration";
+export interface SortState {
+  sort: SortKey;
+  order: "asc" | "desc";
+}
+
+export interface TableHandlers {
+  open: (id: string) => void;
+  sortBy?: (key: SortKey) => void;
+}
+
+const COLUMNS: [SortKey | null, string][] = [
+  ["candidate", "Candidate"],
+  ["role", "Role"],
+  ["outcome", "Outcome"],
+  ["score", "Score"],
+  ["decision", "Recommendation"],
+  [null, "Human decision"],
+  ["duration", "Duration"],
+  ["created", "Date"],
+];
+
+function header(key: SortKey | null, text: string, state: SortState | undefined, on: TableHandlers): TemplateResult {
+  if (!key || !on.sortBy || !state) return html`<th scope="col">${text}</th>`;
+  const active = state.sort === key;
+  const sortBy = on.sortBy;
+  return html`<th scope="col" aria-sort=${active ? (state.order === "asc" ? "ascending" : "descending") : "none"}>
+    <button type="button" class="sort" data-sort=${key} @click=${() => sortBy(key)}>
+      ${text}<span aria-hidden="true">${active ? (state.order === "asc" ? " ▲" : " ▼") : ""}</span>
+    </button>
+  </th>`;
+}
+
+export function interviewTable(items: Interview[], on: TableHandlers | ((id: string) => void), state?: SortState): TemplateResult {
+  const handlers: TableHandlers = typeof on === "function" ? { open: on } : on;
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="Interviews (scrolls sideways)">
+    <table class="interviews">
+      <thead>
+        <tr>
+          ${COLUMNS.map(([k, t]) => header(k, t, state, handlers))}
+        </tr>
+      </thead>
+      <tbody>
+        ${items.map((i) => {
+          const v = i.verdict;
+          const name = candidateName(i) || "candidate";
+          return html`<tr data-id=${i.id}>
+            <td data-label="Candidate">
+              <a
+                href=${`#/interviews/${encodeURIComponent(i.id)}`}
+                aria-label=${`Open interview with ${name}`}
+                @click=${(ev: Event) => {
+                  ev.preventDefault();
+                  handlers.open(i.id);
+                }}
+                ><strong>${candidateName(i) || "—"}</strong></a
+              >
+              ${i.mode !== "ai_interview" ? html`<span class="muted small">${modeLabel(i.mode)}</span>` : nothing}
+            </td>
+            <td data-label="Role">${str(i.metadata.interviewRole) || "—"}</td>
+            <td data-label="Outcome">
+              ${
+                i.outcome
+                  ? html`<span class="badge outcome" data-outcome=${i.outcome}>${i.outcome_label || outcomeLabel(i.outcome)}</span>`
+                  : html`<span class=${badgeClass(i.status)}>${label(i.status)}</span>`
+              }
+            </td>
+            <td class="num" data-col="score" data-label="Score">${v ? fmtScore(v.overall_score) : "—"}</td>
+            <td data-col="recommendation" data-label="Recommendation">${recBadge(v?.recommendation)}</td>
+            <td data-col="override" data-label="Human decision">
+              ${v?.override ? recBadge(v.override) : html`<span class="muted">—</span>`}
+            </td>
+            <td class="num" data-label="Duration">${fmtDuration(i.duration_seconds)}</td>
+            <td class="muted" data-label="Date">${fmtDate(i.created_at)}</td>
+          </tr>`;
+        })}
+      </tbody>
+    </table>
+  </div>`;
 }
 
 export function interviewDetails(interview: Interview, candidate: Candidate | null): TemplateResult {
@@ -53,11 +120,26 @@ export function interviewDetails(interview: Interview, candidate: Candidate | nu
     <dt>Started</dt>
     <dd>${fmtDate(interview.started_at)}</dd>
     <dt>Ended</dt>
-    <dd>${fmtDate(interview.ended_at)}${interview.end_reason ? ` (${label(interview.end_reason)})` : ""}</dd>
-    <dt>Candidate email</dt>
-    <dd>${candidate?.email || "—"}</dd>
+    <dd>${fmtDate(interview.ended_at)}${interview.end_reason ? ` (${humanize(interview.end_reason)})` : ""}</dd>
+    <dt>Outcome</dt>
+    <dd id="outcome">${interview.outcome_label ?? "—"}</dd>
+    <dt>Duration</dt>
+    <dd>${fmtDuration(interview.duration_seconds)}</dd>
+    <dt>Candidate</dt>
+    <dd>
+      ${
+        candidate
+          ? html`<a href=${`#/candidates/${encodeURIComponent(candidate.id)}`}>${candidate.name}</a
+              >${candidate.email ? ` · ${candidate.email}` : ""}`
+          : "—"
+      }
+    </dd>
+    <dt>Job</dt>
+    <dd>
+      ${interview.job_id ? html`<a href=${`#/jobs/${encodeURIComponent(interview.job_id)}`}>${str(interview.metadata.interviewRole) || "Job"}</a>` : "—"}
+    </dd>
     <dt>Missing fields</dt>
-    <dd>${candidate?.missing_required.length ? candidate.missing_required.join(", ") : "none"}</dd>
+    <dd>${candidate?.missing_required.length ? candidate.missing_required.map(humanize).join(", ") : "none"}</dd>
   </dl>`;
 }
 
@@ -70,9 +152,9 @@ export function transcriptView(stages: StageView[]): TemplateResult {
       (s, i) =>
         html`<div class="stage">
           <h3>
-            ${i + 1}. ${s.title}
+            ${i + 1}. ${s.title && s.title !== s.stage ? s.title : stageLabel(s.stage)}
             <span class="muted small"
-              >${s.durationSeconds !== null ? `${Math.round(s.durationSeconds)} s` : ""}${s.endReason ? ` · ${label(s.endReason)}` : ""}</span
+              >${s.durationSeconds !== null ? `${Math.round(s.durationSeconds)} s` : ""}${s.endReason ? ` · ${humanize(s.endReason)}` : ""}</span
             >
           </h3>
           ${s.lines.map(
@@ -83,11 +165,13 @@ export function transcriptView(stages: StageView[]): TemplateResult {
 }
 
 function answerView(a: AnswerScore): TemplateResult {
+  const levels = Object.entries(a.competency_levels ?? {});
   return html`<div class="answer">
     <div class="row spread">
-      <strong>${a.question_text}</strong
-      ><span class="badge">${a.status === "scored" ? `${fmtScore(a.scores?.overall)} / 10` : label(a.status)}</span>
+      <strong>${a.question_text || questionLabel(a.question_id)}</strong
+      ><span class="badge">${a.status === "scored" ? `${fmtScore(a.scores?.overall)} / 10` : answerStatusLabel(a.status ?? "")}</span>
     </div>
+    <p class="muted small flush">${stageLabel(a.stage)}</p>
     ${
       a.answer_text
         ? html`<p class="small answer-text"><span class="muted">Answer:</span> ${a.answer_text}</p>`
@@ -95,12 +179,25 @@ function answerView(a: AnswerScore): TemplateResult {
     }
     ${evidenceQuotes(a).map((q) => html`<blockquote>“${q}”</blockquote>`)}
     ${
+      levels.length
+        ? html`<ul class="levels small">
+            ${levels.map(
+              ([c, level]) =>
+                html`<li>
+                  ${competencyLabel(c)}: level
+                  ${typeof level === "number" ? level.toFixed(1) : "—"}/5${a.anchors?.[c] ? ` — ${a.anchors[c]}` : ""}
+                </li>`,
+            )}
+          </ul>`
+        : nothing
+    }
+    ${
       a.key_points?.length
         ? html`<ul class="kp">
             ${a.key_points.map(
               (k) =>
                 html`<li class=${k.covered ? "covered" : ""}>
-                  ${k.text}${k.covered ? nothing : html` <span class="muted">(not covered)</span>`}
+                  ${k.text}${k.covered ? nothing : html` <span class="muted">(not shown)</span>`}
                 </li>`,
             )}
           </ul>`
@@ -112,32 +209,61 @@ function answerView(a: AnswerScore): TemplateResult {
 }
 
 export interface ReportHandlers {
-  openReport: () => void;
-  saveOverride: (ev: SubmitEvent) => void;
+  /** Where the full report lives (a page of the dashboard). */
+  reportHref?: string;
+  openReport?: () => void;
+  downloadPdf?: () => void;
+  saveOverride?: (ev: SubmitEvent) => void;
 }
 
-export function evaluationView(r: EvaluationResult, on: ReportHandlers): TemplateResult {
+/** The headline: the human decision when there is one, the machine's otherwise. */
+function headline(r: EvaluationResult): TemplateResult {
   const s = r.summary ?? {};
-  const comp = Object.entries(s.competency_scores ?? {}).sort(([a], [b]) => a.localeCompare(b));
-  const rec = s.recommendation;
-  const chartLabel = `Scores per competency: ${comp.map(([k, v]) => `${label(k)} ${fmtScore(v)}`).join(", ")}`;
-  return html`<div class="row spread">
-      <h2 class="flush">Evaluation</h2>
-      <button class="btn secondary small" id="open-report" @click=${on.openReport}>Open full report</button>
-    </div>
-    ${r.status !== "completed" ? html`<p class="notice warn">Evaluation ${r.status}${r.error ? `: ${r.error}` : ""}</p>` : nothing}
+  const machine = s.recommendation;
+  if (r.override) {
+    return html`<p class="headline">
+        Decision: ${recBadge(r.override.recommendation, "recommendation")} <span class="muted small">(human decision)</span>
+      </p>
+      <p class="small muted" id="machine-recommendation">Machine recommendation: ${recommendationLabel(machine)}</p>`;
+  }
+  return html`<p class="headline">
+      Recommendation: ${recBadge(machine, "recommendation")}
+      <span class="muted small">confidence ${Math.round((s.confidence ?? 0) * 100)}%</span>
+    </p>
+    ${
+      machine === "needs_review" && s.leaning
+        ? html`<p class="small muted">The scores lean to ${recommendationLabel(s.leaning)}; a person should decide.</p>`
+        : nothing
+    }`;
+}
+
+export function evaluationSummary(r: EvaluationResult): TemplateResult {
+  const s = r.summary ?? {};
+  const comp = Object.entries(s.competency_scores ?? {}).sort(([a], [b]) => competencyLabel(a).localeCompare(competencyLabel(b)));
+  const chartLabel = `Scores per competency: ${comp.map(([k, v]) => `${competencyLabel(k)} ${fmtScore(v)}`).join(", ")}`;
+  return html`${r.status !== "completed" ? html`<p class="notice warn">Evaluation ${r.status}${r.error ? `: ${r.error}` : ""}</p>` : nothing}
     <div class="grid2 gap-top">
       <div>
         <p class="muted small flush">Overall score</p>
         <p class="score-big" id="overall">${fmtScore(s.overall_score)}<span class="muted out-of"> / 10</span></p>
-        <p>
-          Recommendation: <span class=${badgeClass(rec)} id="recommendation">${rec ? label(rec) : "none"}</span>
-          <span class="muted small">confidence ${Math.round((s.confidence ?? 0) * 100)}%</span>
-        </p>
+        ${headline(r)} ${r.outcome_label ? html`<p class="small">Outcome: <strong>${r.outcome_label}</strong></p>` : nothing}
         <p class="small">${s.rationale ?? ""}</p>
+        ${
+          s.review_reasons?.length
+            ? html`<ul class="small">
+                ${s.review_reasons.map((x) => html`<li>${x}</li>`)}
+              </ul>`
+            : nothing
+        }
         <p class="muted small">
-          ${s.questions_answered ?? 0} of ${s.questions_asked ?? 0} questions answered · scored by ${r.scorer.name || r.scorer.kind}
+          ${s.questions_answered ?? 0} of ${s.questions_asked ?? 0} questions answered · scored by
+          <span id="scorer">${scorerLabel(r.scorer.name || r.scorer.kind)}</span>
         </p>
+        ${
+          s.questions_not_asked?.length
+            ? html`<p class="muted small">Not asked (not scored): ${s.questions_not_asked.map(questionLabel).join("; ")}</p>`
+            : nothing
+        }
       </div>
       <div>
         <h3 class="flush">Scores per competency</h3>
@@ -147,7 +273,8 @@ export function evaluationView(r: EvaluationResult, on: ReportHandlers): Templat
               ? comp.map(
                   ([k, v]) =>
                     html`<div class="bar">
-                      <span>${label(k)}</span><span class="track"><span class="fill" ${css({ width: `${scorePercent(v)}%` })}></span></span
+                      <span>${competencyLabel(k)}</span
+                      ><span class="track"><span class="fill" ${css({ width: `${scorePercent(v)}%` })}></span></span
                       ><span class="val">${fmtScore(v)}</span>
                     </div>`,
                 )
@@ -170,35 +297,96 @@ export function evaluationView(r: EvaluationResult, on: ReportHandlers): Templat
         </ul>
       </div>
     </div>
+    ${
+      r.candidate_questions?.length
+        ? html`<h3>The candidate asked</h3>
+            <ul>
+              ${r.candidate_questions.map((q) => html`<li>${q.text}${q.topic ? html` <span class="muted">(${humanize(q.topic)})</span>` : nothing}</li>`)}
+            </ul>`
+        : nothing
+    }
+    ${
+      r.flagged_turns?.length
+        ? html`<h3>Flagged</h3>
+            <ul>
+              ${r.flagged_turns.map((q) => html`<li>${humanize(q.kind)}: ${q.text}</li>`)}
+            </ul>`
+        : nothing
+    }
     <h3>Answers and evidence</h3>
-    ${(r.answers ?? []).map(answerView)}
-    <h3>Human override</h3>
-    <div id="override-view">
-      ${
-        r.override
-          ? html`<p class="notice ok" id="override-current">
-              Overridden to <strong>${label(r.override.recommendation)}</strong>${r.override.by ? ` by ${r.override.by}` : ""}:
-              ${r.override.note} <span class="muted small">(the machine recommendation above is kept)</span>
-            </p>`
-          : html`<p class="muted small">No override. The machine's recommendation stands until a person overrides it.</p>`
-      }
+    ${(r.answers ?? []).map(answerView)}`;
+}
+
+function overrideView(r: EvaluationResult): TemplateResult {
+  return r.override
+    ? html`<p class="notice ok" id="override-current">
+        Human decision: <strong>${recommendationLabel(r.override.recommendation)}</strong>${r.override.by ? ` by ${r.override.by}` : ""}:
+        ${r.override.note} <span class="small">(the machine's recommendation is kept for the record)</span>
+      </p>`
+    : html`<p class="muted small">No human decision yet. The machine's recommendation stands until a person decides.</p>`;
+}
+
+export function evaluationView(r: EvaluationResult, on: ReportHandlers): TemplateResult {
+  return html`<div class="row spread">
+      <h2 class="flush">Evaluation</h2>
+      <div class="row">
+        ${
+          on.reportHref
+            ? html`<a class="btn secondary small" id="open-report" href=${on.reportHref}>Open full report</a>`
+            : on.openReport
+              ? html`<button class="btn secondary small" id="open-report" @click=${on.openReport}>Open full report</button>`
+              : nothing
+        }
+        ${on.downloadPdf ? html`<button class="btn secondary small" id="download-pdf" @click=${on.downloadPdf}>Download PDF</button>` : nothing}
+      </div>
     </div>
-    <form id="override-form" class="row bottom" @submit=${on.saveOverride}>
-      <div class="field flush">
-        <label for="ov-rec">Your recommendation</label
-        ><select id="ov-rec">
-          <option value="hire">Hire</option>
-          <option value="maybe">Maybe</option>
-          <option value="no_hire">No hire</option>
-        </select>
+    ${evaluationSummary(r)}
+    <h3 id="override-heading">Human decision</h3>
+    <div id="override-view">${overrideView(r)}</div>
+    ${
+      on.saveOverride
+        ? html`<form id="override-form" class="row bottom" aria-labelledby="override-heading" @submit=${on.saveOverride}>
+            <div class="field flush">
+              <label for="ov-rec">Your decision</label
+              ><select id="ov-rec" required>
+                <option value="" selected>Choose…</option>
+                <option value="hire">Hire</option>
+                <option value="maybe">Maybe</option>
+                <option value="no_hire">No hire</option>
+              </select>
+            </div>
+            <div class="field flush wide">
+              <label for="ov-note">Reason</label
+              ><input type="text" id="ov-note" required placeholder="Why you agree or disagree with the evaluation" />
+            </div>
+            <div class="field flush"><label for="ov-by">Your name</label><input type="text" id="ov-by" autocomplete="name" /></div>
+            <button class="btn" type="submit">Save decision</button>
+          </form>`
+        : nothing
+    }`;
+}
+
+/** The full report page: the evaluation, the human decision and the transcript. */
+export function reportPage(r: EvaluationResult, interview: Interview, stages: StageView[], on: ReportHandlers): TemplateResult {
+  return html`<p class="no-print"><a href=${`#/interviews/${encodeURIComponent(interview.id)}`}>← Back to the interview</a></p>
+    <div class="row spread top">
+      <div>
+        <h1>Interview report: ${candidateName(interview) || r.participant_name || "Candidate"}</h1>
+        <p class="muted flush">
+          ${str(interview.metadata.interviewRole)} · ${fmtDate(interview.created_at)} · ${fmtDuration(interview.duration_seconds)}
+        </p>
       </div>
-      <div class="field flush wide">
-        <label for="ov-note">Reason</label
-        ><input type="text" id="ov-note" required placeholder="Why you disagree (or agree) with the evaluation" />
+      <div class="row no-print">
+        ${on.downloadPdf ? html`<button class="btn" id="download-pdf" @click=${on.downloadPdf}>Download PDF</button>` : nothing}
+        <button class="btn secondary" id="print" @click=${() => window.print()}>Print</button>
       </div>
-      <div class="field flush"><label for="ov-by">Your name</label><input type="text" id="ov-by" /></div>
-      <button class="btn" type="submit">Save override</button>
-    </form>`;
+    </div>
+    <section class="panel" id="report">
+      ${evaluationSummary(r)}
+      <h3>Human decision</h3>
+      ${overrideView(r)}
+    </section>
+    <section class="panel transcript" id="transcript">${transcriptView(stages)}</section>`;
 }
 
 function callFieldList(items: CallField[]): TemplateResult {
@@ -229,4 +417,200 @@ export function callResultView(r: CallResult): TemplateResult {
           </div>`
         : html`<pre class="small pre-wrap">${r.raw}</pre>`
     }`;
+}
+
+// --- jobs ------------------------------------------------------------------------------------
+
+type JobQuestion = Job["custom_questions"][number];
+
+function questionText(q: JobQuestion): string {
+  return str(q.text);
+}
+
+export function jobTable(jobs: Job[]): TemplateResult {
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="Jobs (scrolls sideways)">
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Title</th>
+          <th scope="col">Level</th>
+          <th scope="col">Skills</th>
+          <th scope="col">Plan</th>
+          <th scope="col">Questions</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${jobs.map(
+          (j) =>
+            html`<tr data-id=${j.id}>
+              <td>
+                <a href=${`#/jobs/${encodeURIComponent(j.id)}`}><strong>${j.title}</strong></a>
+              </td>
+              <td>${j.level ?? "—"}</td>
+              <td>${j.required_skills.join(", ") || "—"}</td>
+              <td>${j.plan}</td>
+              <td class="num">${j.custom_questions.length + j.generated_questions.length}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+export interface JobHandlers {
+  removeQuestion: (index: number) => void;
+  generate: () => void;
+}
+
+export function jobDetails(job: Job, planTitle: string, on: JobHandlers): TemplateResult {
+  return html`<dl class="kv">
+      <dt>Level</dt>
+      <dd>${job.level ?? "—"}</dd>
+      <dt>Required skills</dt>
+      <dd>${job.required_skills.join(", ") || "—"}</dd>
+      <dt>Interview plan</dt>
+      <dd>${planTitle}</dd>
+      <dt>Interview type</dt>
+      <dd>${humanize(job.interview_type)}</dd>
+      <dt>Location</dt>
+      <dd>${job.location ?? "—"}${job.remote_policy ? ` · ${job.remote_policy}` : ""}</dd>
+      <dt>Team</dt>
+      <dd>${job.team ?? "—"}</dd>
+      <dt>Created</dt>
+      <dd>${fmtDate(job.created_at)}</dd>
+    </dl>
+    <h3>Description</h3>
+    <p class="pre-wrap" id="job-description">${job.description || html`<span class="muted">No description.</span>`}</p>
+    <h3>Custom questions</h3>
+    ${
+      job.custom_questions.length
+        ? html`<ol id="custom-questions">
+            ${job.custom_questions.map(
+              (q, i) =>
+                html`<li>
+                  <span>${questionText(q)}</span>
+                  <span class="muted small"
+                    >${Array.isArray(q.competencies) ? q.competencies.map((c) => competencyLabel(String(c))).join(", ") : ""}</span
+                  >
+                  <button
+                    type="button"
+                    class="btn danger small"
+                    aria-label=${`Remove question ${i + 1}: ${questionText(q)}`}
+                    @click=${() => on.removeQuestion(i)}
+                  >
+                    Remove
+                  </button>
+                </li>`,
+            )}
+          </ol>`
+        : html`<p class="muted" id="custom-questions-empty">No custom questions yet.</p>`
+    }
+    <h3>Generated questions</h3>
+    ${
+      job.generated_questions.length
+        ? html`<ol id="generated-questions">
+            ${job.generated_questions.map((q) => html`<li>${questionText(q)}</li>`)}
+          </ol>`
+        : html`<p class="muted">None yet. With an LLM configured, questions can be generated from the description.</p>`
+    }
+    <button type="button" class="btn secondary small" id="generate" @click=${on.generate}>Generate questions from the description</button>`;
+}
+
+// --- candidates ------------------------------------------------------------------------------
+
+export function candidateTable(items: Candidate[]): TemplateResult {
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="Candidates (scrolls sideways)">
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Name</th>
+          <th scope="col">Email</th>
+          <th scope="col">Missing fields</th>
+          <th scope="col">Added</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${items.map(
+          (c) =>
+            html`<tr data-id=${c.id}>
+              <td>
+                <a href=${`#/candidates/${encodeURIComponent(c.id)}`}><strong>${c.name}</strong></a>
+              </td>
+              <td>${c.email ?? "—"}</td>
+              <td>${c.missing_required.length ? c.missing_required.map(humanize).join(", ") : "none"}</td>
+              <td class="muted">${fmtDate(c.created_at)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+function fieldValue(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value);
+}
+
+/** Every field the candidate record knows or lacks: filled (and by whom) or still missing. */
+export function candidateFields(c: Candidate): TemplateResult {
+  const filled = Object.entries(c.extracted_data);
+  const missing = c.missing_required.filter((f) => !(f in c.extracted_data));
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="Candidate fields (scrolls sideways)">
+    <table id="candidate-fields">
+      <thead>
+        <tr>
+          <th scope="col">Field</th>
+          <th scope="col">Value</th>
+          <th scope="col">Status</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${filled.map(
+          ([k, v]) =>
+            html`<tr data-field=${k}>
+              <td>${humanize(k)}</td>
+              <td>${fieldValue(v)}</td>
+              <td><span class="badge completed">Filled</span></td>
+            </tr>`,
+        )}
+        ${missing.map(
+          (k) =>
+            html`<tr data-field=${k}>
+              <td>${humanize(k)}</td>
+              <td class="muted">—</td>
+              <td><span class="badge review">Missing: a gap-filling call asks for it</span></td>
+            </tr>`,
+        )}
+        ${
+          filled.length || missing.length
+            ? nothing
+            : html`<tr>
+                <td colspan="3" class="muted">No fields recorded.</td>
+              </tr>`
+        }
+      </tbody>
+    </table>
+  </div>`;
+}
+
+export function candidateProfile(c: Candidate): TemplateResult {
+  const profile = Object.entries(c.profile);
+  return html`<dl class="kv">
+    <dt>Email</dt>
+    <dd>${c.email ?? "—"}</dd>
+    <dt>Phone</dt>
+    <dd>${c.phone ?? "—"}</dd>
+    <dt>Added</dt>
+    <dd>${fmtDate(c.created_at)}</dd>
+    ${profile.map(
+      ([k, v]) =>
+        html`<dt>${humanize(k)}</dt>
+          <dd>${fieldValue(v)}</dd>`,
+    )}
+    <dt>Resume summary</dt>
+    <dd class="pre-wrap">${c.resume_summary ?? "—"}</dd>
+    <dt>Notes</dt>
+    <dd class="pre-wrap">${c.notes ?? "—"}</dd>
+  </dl>`;
 }

@@ -394,7 +394,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Interviews */
+        /**
+         * List Interviews
+         * @description Interviews, newest first unless sorted otherwise; rows without a value for the
+         *     sort column (no score yet, not started) come last.
+         */
         get: operations["list_interviews_api_interviews_get"];
         put?: never;
         /** Create Interview */
@@ -523,6 +527,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/interviews/{interview_id}/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report Pdf
+         * @description The evaluation report as a PDF (rendered here, with fpdf2).
+         */
+        get: operations["report_pdf_api_interviews__interview_id__report_pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/interviews/{interview_id}/result": {
         parameters: {
             query?: never;
@@ -586,6 +610,26 @@ export interface paths {
         };
         /** Get Transcript */
         get: operations["get_transcript_api_interviews__interview_id__transcripts__transcript_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/interviews/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Interviews
+         * @description The list with the same filters and order, every row (up to 5000), as CSV.
+         */
+        get: operations["export_interviews_api_interviews_export_csv_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1620,6 +1664,11 @@ export interface components {
             created_at: string | null;
             /** Dispatch Id */
             dispatch_id: string | null;
+            /**
+             * Duration Seconds
+             * @description From start to end (so far, while running); null before it started
+             */
+            duration_seconds?: number | null;
             /** End Reason */
             end_reason: string | null;
             /** Ended At */
@@ -4132,6 +4181,14 @@ export interface operations {
                 mode?: ("ai_interview" | "gap_filling" | "briefing") | null;
                 /** @description Items to skip */
                 offset?: number;
+                order?: "asc" | "desc";
+                /** @description What happened */
+                outcome?: ("completed" | "ended_early" | "by_request" | "unresponsive" | "abandoned" | "no_show" | "cancelled") | null;
+                /** @description Words that must all appear in the candidate's name, the role or the outcome (case-insensitive) */
+                q?: string | null;
+                /** @description The decision: the human override if any, else the machine's */
+                recommendation?: ("hire" | "maybe" | "no_hire" | "needs_review") | null;
+                sort?: "created" | "candidate" | "role" | "outcome" | "score" | "decision" | "duration";
                 status?: ("scheduled" | "in_progress" | "completed" | "cancelled" | "error") | null;
                 /** @description Only interviews stuck in progress (true) or only the others */
                 stuck?: boolean | null;
@@ -4837,6 +4894,91 @@ export interface operations {
             };
         };
     };
+    report_pdf_api_interviews__interview_id__report_pdf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                interview_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report as PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     get_result_api_interviews__interview_id__result_get: {
         parameters: {
             query?: never;
@@ -5111,6 +5253,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TranscriptOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Missing or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Credential not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_interviews_api_interviews_export_csv_get: {
+        parameters: {
+            query?: {
+                candidate_id?: string | null;
+                job_id?: string | null;
+                mode?: ("ai_interview" | "gap_filling" | "briefing") | null;
+                order?: "asc" | "desc";
+                /** @description What happened */
+                outcome?: ("completed" | "ended_early" | "by_request" | "unresponsive" | "abandoned" | "no_show" | "cancelled") | null;
+                /** @description Words that must all appear in the candidate's name, the role or the outcome (case-insensitive) */
+                q?: string | null;
+                /** @description The decision: the human override if any, else the machine's */
+                recommendation?: ("hire" | "maybe" | "no_hire" | "needs_review") | null;
+                sort?: "created" | "candidate" | "role" | "outcome" | "score" | "decision" | "duration";
+                status?: ("scheduled" | "in_progress" | "completed" | "cancelled" | "error") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
                 };
             };
             /** @description Bad request */

@@ -4,13 +4,14 @@ token, and read transcripts and results."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Query
+from fastapi import APIRouter, Body, Path, Query, Request, Response
 
-from voicehire.api import mailer, services
+from voicehire.api import interview_list, mailer, services
 from voicehire.api.deps import AdminDep, Limit, Offset, SessionDep, StateDep
 from voicehire.api.errors import ApiError
+from voicehire.api.interview_list import Decision, Order, SortKey
 from voicehire.api.schemas import (
     ID_PATTERN,
     CancelRequest,
@@ -28,6 +29,7 @@ from voicehire.api.schemas import (
     TranscriptOut,
     iso,
 )
+from voicehire.domain.outcome import Outcome
 from voicehire.storage import repositories as repo
 
 router = APIRouter(prefix="/api/interviews", tags=["interviews"])
@@ -36,7 +38,7 @@ InterviewId = Annotated[str, Path(pattern=ID_PATTERN)]
 
 @router.post("", status_code=201, response_model=InterviewCreated)
 async def create_interview(
-    body: InterviewCreate, state: StateDep, session: SessionDep, _: AdminDep
+    body: InterviewCreate, request: Request, state: StateDep, session: SessionDep, _: AdminDep
 ):
     candidate = await services.load_candidate(session, body.candidate_id)
     job = await services.load_job(session, body.job_id) if body.job_id else None
@@ -52,6 +54,7 @@ async def create_interview(
         language=body.language,
         dispatch=body.dispatch,
         enable_recording=body.enable_recording,
+        base_url=str(request.base_url),
     )
     return InterviewCreated(interview=InterviewOut.of(interview), join=join)
 
@@ -59,6 +62,7 @@ async def create_interview(
 @router.post("/{interview_id}/invite", response_model=InviteSent)
 async def send_invite(
     interview_id: InterviewId,
+    request: Request,
     state: StateDep,
     session: SessionDep,
     _: AdminDep,
@@ -87,7 +91,7 @@ async def send_invite(
     expires = services.invite_expiry(meta)
     if kind == "invite" or expires is None:
         expires = datetime.now(UTC) + timedelta(hours=settings.invite_ttl_hours)
-    link = services.join_info(state, interview, None, None, None).join_url
+    link = services.join_info(state, interview, None, None, None, str(request.base_url)).join_url
     msg = mailer.invite_message(
         settings,
         to=candidate.email,
@@ -113,6 +117,58 @@ async def send_invite(
     )
 
 
+Search = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        description="Words that must all appear in the candidate's name, "
+        "the role or the outcome (case-insensitive)",
+    ),
+]
+OutcomeFilter = Annotated[Outcome | None, Query(description="What happened")]
+DecisionFilter = Annotated[
+    Decision | None,
+    Query(description="The decision: the human override if any, else the machine's"),
+]
+
+
+async def _select(
+    session: Any,
+    *,
+    status: str | None,
+    mode: str | None,
+    candidate_id: str | None,
+    job_id: str | None,
+    q: str | None,
+    outcome: str | None,
+    stuck: bool | None = None,
+    recommendation: str | None,
+    sort: SortKey,
+    order: Order,
+    limit: int,
+    offset: int,
+) -> tuple[list[InterviewOut], int]:
+    scan = interview_list.needs_scan(q, outcome, recommendation, sort, order)
+    rows, total = await repo.list_interviews(
+        session,
+        stuck=stuck,
+        status=status,
+        mode=mode,
+        candidate_id=candidate_id,
+        job_id=job_id,
+        limit=interview_list.SCAN_LIMIT if scan else limit,
+        offset=0 if scan else offset,
+    )
+    results = await repo.results_for(session, [i.id for i in rows])
+    items = [InterviewOut.of(i, results.get(i.id)) for i in rows]
+    if not scan:
+        return items, total
+    chosen = interview_list.select(
+        items, q=q, outcome=outcome, recommendation=recommendation, sort=sort, order=order
+    )
+    return chosen[offset : offset + limit], len(chosen)
+
+
 @router.get("", response_model=InterviewList)
 async def list_interviews(
     session: SessionDep,
@@ -125,25 +181,71 @@ async def list_interviews(
         bool | None,
         Query(description="Only interviews stuck in progress (true) or only the others"),
     ] = None,
+    q: Search = None,
+    outcome: OutcomeFilter = None,
+    recommendation: DecisionFilter = None,
+    sort: SortKey = "created",
+    order: Order = "desc",
     limit: Limit = 50,
     offset: Offset = 0,
 ):
-    rows, total = await repo.list_interviews(
+    """Interviews, newest first unless sorted otherwise; rows without a value for the
+    sort column (no score yet, not started) come last."""
+    items, total = await _select(
         session,
         stuck=stuck,
         status=status,
         mode=mode,
         candidate_id=candidate_id,
         job_id=job_id,
+        q=q,
+        outcome=outcome,
+        recommendation=recommendation,
+        sort=sort,
+        order=order,
         limit=limit,
         offset=offset,
     )
-    results = await repo.results_for(session, [i.id for i in rows])
-    return InterviewList(
-        items=[InterviewOut.of(i, results.get(i.id)) for i in rows],
-        total=total,
-        limit=limit,
-        offset=offset,
+    return InterviewList(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get(
+    "/export.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "The list as CSV"}},
+)
+async def export_interviews(
+    session: SessionDep,
+    _: AdminDep,
+    status: Status | None = None,
+    mode: Mode | None = None,
+    candidate_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    job_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    q: Search = None,
+    outcome: OutcomeFilter = None,
+    recommendation: DecisionFilter = None,
+    sort: SortKey = "created",
+    order: Order = "desc",
+) -> Response:
+    """The list with the same filters and order, every row (up to 5000), as CSV."""
+    items, _total = await _select(
+        session,
+        status=status,
+        mode=mode,
+        candidate_id=candidate_id,
+        job_id=job_id,
+        q=q,
+        outcome=outcome,
+        recommendation=recommendation,
+        sort=sort,
+        order=order,
+        limit=interview_list.SCAN_LIMIT,
+        offset=0,
+    )
+    return Response(
+        "\ufeff" + interview_list.to_csv(items),  # the BOM makes Excel read UTF-8
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="interviews.csv"'},
     )
 
 
@@ -176,7 +278,7 @@ async def cancel_interview(
 
 @router.post("/{interview_id}/token", response_model=JoinInfo)
 async def new_candidate_token(
-    interview_id: InterviewId, state: StateDep, session: SessionDep, _: AdminDep
+    interview_id: InterviewId, request: Request, state: StateDep, session: SessionDep, _: AdminDep
 ):
     """A fresh short-lived candidate token for an interview that has not ended."""
     interview = await services.load_interview(session, interview_id)
@@ -192,7 +294,7 @@ async def new_candidate_token(
     token, identity, expires = services.issue_token(
         state, interview, candidate, dispatch=bool(interview.dispatch_id)
     )
-    return services.join_info(state, interview, token, identity, expires)
+    return services.join_info(state, interview, token, identity, expires, str(request.base_url))
 
 
 @router.get("/{interview_id}/transcripts", response_model=list[TranscriptIndexEntry])
@@ -234,3 +336,36 @@ async def get_result(interview_id: InterviewId, session: SessionDep, _: AdminDep
     if row is None:
         raise ApiError(404, f"interview {interview_id!r} has no result yet")
     return ResultOut(interview_id=interview_id, result=row.result, updated_at=iso(row.updated_at))
+
+
+@router.get(
+    "/{interview_id}/report.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "The report as PDF"}},
+)
+async def report_pdf(interview_id: InterviewId, session: SessionDep, _: AdminDep) -> Response:
+    """The evaluation report as a PDF (rendered here, with fpdf2)."""
+    from voicehire.evaluation.models import EvaluationResult
+    from voicehire.evaluation.report_pdf import render_pdf
+
+    interview = await services.load_interview(session, interview_id)
+    row = await repo.get_result(session, interview_id)
+    if row is None:
+        raise ApiError(404, f"interview {interview_id!r} has no evaluation yet")
+    try:
+        result = EvaluationResult.model_validate(row.result)
+    except Exception:
+        raise ApiError(
+            409, f"interview {interview_id!r} has a result that is not an evaluation"
+        ) from None
+    meta = interview.room_metadata or {}
+    body = render_pdf(
+        result,
+        candidate=str(meta.get("candidateName") or ""),
+        role=str(meta.get("interviewRole") or ""),
+    )
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="interview_{interview_id}.pdf"'},
+    )

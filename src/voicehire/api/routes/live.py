@@ -38,11 +38,13 @@ class StartInterviewResponse(BaseModel):
 
 @router.post("/start-interview", response_model=StartInterviewResponse)
 async def start_interview(
-    body: StartInterviewRequest, state: StateDep, session: SessionDep, _: AdminDep
+    body: StartInterviewRequest, request: Request, state: StateDep, session: SessionDep, _: AdminDep
 ):
     candidate = await services.load_candidate(session, body.candidateId)
     job = await services.load_job(session, body.jobId) if body.jobId else None
-    interview, join = await services.start_session(state, session, candidate=candidate, job=job)
+    interview, join = await services.start_session(
+        state, session, candidate=candidate, job=job, base_url=str(request.base_url)
+    )
     return StartInterviewResponse(
         status="success",
         interviewId=interview.id,

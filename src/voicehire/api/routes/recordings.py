@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
@@ -95,7 +95,7 @@ async def get_recording(
 
 @router.get("/{interview_id}/recording/url", response_model=RecordingLink)
 async def get_recording_url(
-    interview_id: InterviewId, state: StateDep, session: SessionDep, _: AdminDep
+    interview_id: InterviewId, request: Request, state: StateDep, session: SessionDep, _: AdminDep
 ) -> RecordingLink:
     """A link for a player: a presigned URL when the recording is in the bucket (it
     needs no credentials), else this API's streaming endpoint."""
@@ -108,7 +108,8 @@ async def get_recording_url(
         url = await objects.presigned_url(recording_key(interview_id), filename=name)
         return RecordingLink(url=url, stored_in="bucket", expires_in=settings.s3_presign_ttl)
     if recording_path(settings, interview_id).is_file():
-        url = f"{settings.vh_public_url.rstrip('/')}/api/interviews/{interview_id}/recording"
+        base = (settings.vh_public_url or str(request.base_url)).rstrip("/")
+        url = f"{base}/api/interviews/{interview_id}/recording"
         return RecordingLink(url=url, stored_in="local", expires_in=None)
     raise _no_recording(interview_id)
 
