@@ -98,8 +98,8 @@ async def test_every_method_works_end_to_end(platform):
 
     assert (await client.get_candidate(cand["id"]))["name"] == "Noor"
     updated = await client.update_candidate_fields(cand["id"], {"salary": "100k"})
-    assert updated["missing_required"] == ["notice"]
-    assert updated["extracted_data"] == {"salary": "100k"}
+    assert updated["missing_required"] == ["notice_period"]  # names are field specs' names
+    assert updated["extracted_data"] == {"expected_salary": "100k"}
 
     admin = platform["admin"]
     stored = (await admin.get(f"/api/interviews/{iv['id']}/result", headers=ADMIN)).json()

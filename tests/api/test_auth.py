@@ -283,7 +283,7 @@ async def test_the_candidates_token_reads_its_session_status_without_recruiter_d
         assert not {"extracted_data", "missing_required", "candidate_id"} & body.keys()
     # the recruiter and the agent still see everything
     full = (await lk_client.get(url, headers=ADMIN)).json()
-    assert full["extracted_data"] == {"salary_expectation": "95000 EUR"}
+    assert full["extracted_data"] == {"expected_salary": "95000 EUR"}  # the field spec's name
     assert (await lk_client.get(url, headers=agent)).json()["extracted_data"]
 
 

@@ -41,7 +41,14 @@ async def database_url(request, tmp_path):
 
 async def test_fifty_concurrent_field_patches_keep_every_field(tmp_path, database_url):
     fields = [f"field_{i}" for i in range(50)]
-    async with api_client(make_settings(tmp_path, database_url=database_url)) as client:
+    # field names must be field specs' names: fifty of them, from a spec file
+    specs = tmp_path / "fields.yaml"
+    specs.write_text(
+        "fields:\n"
+        + "".join(f"  - {{name: {n}, label: {n}, ask: 'Your {n}?', type: integer}}\n" for n in fields)
+    )
+    settings = make_settings(tmp_path, database_url=database_url, field_spec_files=str(specs))
+    async with api_client(settings) as client:
         cand = (
             await client.post(
                 "/api/candidates",
