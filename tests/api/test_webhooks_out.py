@@ -214,8 +214,8 @@ async def test_the_four_events_arrive_signed_with_their_data(tmp_path, receiver)
     assert evaluated["data"]["evaluation"]["summary"]["overall_score"] == 7.5
     assert overridden["data"]["override"]["recommendation"] == "no_hire"
     assert overridden["data"]["machineRecommendation"] == "hire"
-    assert updated["data"]["candidate"]["extracted_data"] == {"salary": "90k"}
-    assert updated["data"]["updatedFields"] == ["salary"]
+    assert updated["data"]["candidate"]["extracted_data"] == {"expected_salary": "90k"}  # the field spec's name
+    assert updated["data"]["updatedFields"] == ["expected_salary"]
     first = {k.lower(): v for k, v in receiver.headers[0].items()}
     assert first["x-voicehire-event"] == "interview.completed"
     assert first["x-voicehire-event-id"] == completed["id"]

@@ -160,15 +160,22 @@ async def _async(fn: Any) -> Any:
 
 def webhook_events(stack: Any, room: str) -> list[str]:
     """The webhooks the API verified and handled for ``room``, from its JSON log (the
-    handler logs the event's kind in the ``event`` field)."""
+    handler logs the event's kind in the ``webhook_event`` field; room names are logged
+    redacted, as ``logging_setup.redact_room`` spells them)."""
+    from voicehire.logging_setup import redact_room
+
     events = []
     for line in (stack.workdir / "api.log").read_text(errors="replace").splitlines():
         try:
             entry = json.loads(line)
         except ValueError:
             continue
-        if entry.get("logger") == "voicehire.api.routes.webhooks" and entry.get("room") == room:
-            events.append(entry.get("event", ""))
+        logged_room = entry.get("room")
+        if entry.get("logger") == "voicehire.api.routes.webhooks" and logged_room in (
+            room,
+            redact_room(room),
+        ):
+            events.append(entry.get("webhook_event", ""))
     return events
 
 
