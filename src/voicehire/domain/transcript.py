@@ -248,16 +248,18 @@ class FullTranscript(TranscriptModel):
         return value if isinstance(value, str) and value else "en"
 
 
-def _safe(part: str) -> str:
+def safe_file_part(part: str) -> str:
+    """An id or stage as transcript and report file names spell it."""
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", part).strip("-") or "unknown"
 
 
 def stage_file_name(interview_id: str, stage: str, timestamp_ms: int) -> str:
-    return f"interview_{_safe(interview_id)}_stage_{_safe(stage)}_{timestamp_ms}.json"
+    iid, stage_part = safe_file_part(interview_id), safe_file_part(stage)
+    return f"interview_{iid}_stage_{stage_part}_{timestamp_ms}.json"
 
 
 def full_file_name(interview_id: str, timestamp_ms: int) -> str:
-    return f"interview_{_safe(interview_id)}_full_{timestamp_ms}.json"
+    return f"interview_{safe_file_part(interview_id)}_full_{timestamp_ms}.json"
 
 
 def stage_document(info: SessionInfo, stage: StageTranscript, total_stages: int) -> dict[str, Any]:

@@ -9,13 +9,13 @@ highlighted.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from voicehire.domain.transcript import safe_file_part
 from voicehire.evaluation.labels import plan_labels, scorer_label
 from voicehire.evaluation.models import AnswerScore, EvaluationResult
 from voicehire.evaluation.words import report_words
@@ -43,12 +43,8 @@ class ReportPaths:
     html: Path
 
 
-def _safe(part: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", part).strip("-") or "unknown"
-
-
 def report_stem(interview_id: str) -> str:
-    return f"interview_{_safe(interview_id)}"
+    return f"interview_{safe_file_part(interview_id)}"
 
 
 def highlight(text: str, quotes: list[str]) -> Markup:

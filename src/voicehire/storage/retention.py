@@ -7,7 +7,6 @@ A deletion leaves a :class:`DeletionRecord` with counts only, never who it was.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from voicehire.domain.transcript import safe_file_part
 from voicehire.storage.models import (
     AccommodationRequest,
     Candidate,
@@ -33,7 +33,7 @@ DOCUMENT_KINDS = ("transcripts", "reports", "recordings")
 
 
 def _stem(interview_id: str) -> str:
-    return "interview_" + (re.sub(r"[^A-Za-z0-9_.-]+", "-", interview_id).strip("-") or "unknown")
+    return "interview_" + safe_file_part(interview_id)
 
 
 def interview_files(interview_id: str, directory: Path | None) -> list[Path]:
