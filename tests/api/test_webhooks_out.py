@@ -214,7 +214,9 @@ async def test_the_four_events_arrive_signed_with_their_data(tmp_path, receiver)
     assert evaluated["data"]["evaluation"]["summary"]["overall_score"] == 7.5
     assert overridden["data"]["override"]["recommendation"] == "no_hire"
     assert overridden["data"]["machineRecommendation"] == "hire"
-    assert updated["data"]["candidate"]["extracted_data"] == {"expected_salary": "90k"}  # the field spec's name
+    assert updated["data"]["candidate"]["extracted_data"] == {
+        "expected_salary": "90k"
+    }  # the field spec's name
     assert updated["data"]["updatedFields"] == ["expected_salary"]
     first = {k.lower(): v for k, v in receiver.headers[0].items()}
     assert first["x-voicehire-event"] == "interview.completed"
@@ -236,7 +238,9 @@ async def test_a_wrong_key_is_refused_by_the_documented_check_and_retried(tmp_pa
         agent = await m2m_headers(client)
         cand, _ = await _create_interview(client)
         await client.patch(
-            f"/api/agent/candidates/{cand['id']}/fields", json={"fields": {"a": 1}}, headers=agent
+            f"/api/agent/candidates/{cand['id']}/fields",
+            json={"fields": {"current_company": "Acme"}},
+            headers=agent,
         )
 
         async def failed():
@@ -267,7 +271,7 @@ async def test_a_receiver_down_for_a_while_gets_everything_after_retries_and_a_r
             cand, _ = await _create_interview(client)
             res = await client.patch(
                 f"/api/agent/candidates/{cand['id']}/fields",
-                json={"fields": {"n": n}},
+                json={"fields": {"years_of_experience": n}},
                 headers=agent,
             )
             assert res.status_code == 200
@@ -325,7 +329,9 @@ async def test_failed_delivery_is_replayed_once_the_receiver_works(
         agent = await m2m_headers(client)
         cand, _ = await _create_interview(client)
         await client.patch(
-            f"/api/agent/candidates/{cand['id']}/fields", json={"fields": {"x": 1}}, headers=agent
+            f"/api/agent/candidates/{cand['id']}/fields",
+            json={"fields": {"current_title": "Engineer"}},
+            headers=agent,
         )
 
         async def failed():
@@ -385,7 +391,7 @@ async def test_api_managed_endpoints_sign_with_their_own_key_and_filter_events(t
             )  # interview.completed: this endpoint did not ask for it
             await client.patch(
                 f"/api/agent/candidates/{cand['id']}/fields",
-                json={"fields": {"y": 2}},
+                json={"fields": {"notice_period": "2 weeks"}},
                 headers=agent,
             )
 
@@ -399,7 +405,7 @@ async def test_api_managed_endpoints_sign_with_their_own_key_and_filter_events(t
             assert deleted.status_code == 204
             await client.patch(
                 f"/api/agent/candidates/{cand['id']}/fields",
-                json={"fields": {"y": 3}},
+                json={"fields": {"notice_period": "3 weeks"}},
                 headers=agent,
             )
             await asyncio.sleep(0.3)
@@ -437,7 +443,7 @@ async def test_two_api_processes_on_one_outbox_send_each_event_once(tmp_path, da
         for n in range(12):
             res = await first.patch(
                 f"/api/agent/candidates/{cand['id']}/fields",
-                json={"fields": {"n": n}},
+                json={"fields": {"years_of_experience": n}},
                 headers=agent,
             )
             assert res.status_code == 200
@@ -485,5 +491,7 @@ async def test_browser_sessions_send_the_same_events(tmp_path, receiver):
 
         await until(two, "the two events")
     assert receiver.types() == ["candidate.updated", "interview.evaluated"]
-    assert receiver.events[0]["data"]["candidate"]["extracted_data"] == {"city": "Lima"}
+    assert receiver.events[0]["data"]["candidate"]["extracted_data"] == {
+        "current_location": "Lima"  # "city" is an alias of the field spec
+    }
     assert receiver.events[1]["data"]["interview"]["id"] == iv["id"]
