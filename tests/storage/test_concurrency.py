@@ -45,7 +45,9 @@ async def test_fifty_concurrent_field_patches_keep_every_field(tmp_path, databas
     specs = tmp_path / "fields.yaml"
     specs.write_text(
         "fields:\n"
-        + "".join(f"  - {{name: {n}, label: {n}, ask: 'Your {n}?', type: integer}}\n" for n in fields)
+        + "".join(
+            f"  - {{name: {n}, label: {n}, ask: 'Your {n}?', type: integer}}\n" for n in fields
+        )
     )
     settings = make_settings(tmp_path, database_url=database_url, field_spec_files=str(specs))
     async with api_client(settings) as client:

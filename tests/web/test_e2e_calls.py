@@ -73,8 +73,8 @@ def finished_interview(server: Any, candidate_id: str) -> str:
         async with db.session() as s:
             interview = await repo.get_interview(s, iid)
             assert interview is not None
-            repo.set_status(interview, "in_progress")
-            repo.set_status(interview, "completed", "completed")
+            await repo.set_status(s, interview, "in_progress")
+            await repo.set_status(s, interview, "completed", "completed")
             await repo.put_result(s, iid, {**EVALUATION, "interview_id": iid})
             await s.commit()
         await db.dispose()

@@ -86,14 +86,14 @@ async def test_gap_filling_job_saves_each_answer_to_the_api_as_it_is_given(tmp_p
             assert not runtime.ended.is_set()
             got = (await client.get(f"/api/candidates/{cand['id']}", headers=ADMIN)).json()
             assert got["extracted_data"]["expected_salary"]["amount"] == 140000
-            assert got["missing_required"] == ["notice"]
+            assert got["missing_required"] == ["notice_period"]  # stored by the field spec's name
             await _turn(runtime, "I'd prefer not to say")
             await wait_until(runtime.ended.is_set)
 
             got = (await client.get(f"/api/candidates/{cand['id']}", headers=ADMIN)).json()
             status = got["extracted_data"]["gap_filling_status"]
             assert status["notice_period"]["status"] == "declined"
-            assert got["missing_required"] == ["notice"]
+            assert got["missing_required"] == ["notice_period"]
             interview = (await client.get(f"/api/interviews/{iid}", headers=ADMIN)).json()
             assert interview["status"] == "completed"
             stored = (await client.get(f"/api/interviews/{iid}/result", headers=ADMIN)).json()
