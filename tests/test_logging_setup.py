@@ -98,9 +98,10 @@ async def test_room_names_never_reach_the_log(tmp_path, restore_logging, monkeyp
     # an access log line as uvicorn writes it, in case access logs are turned on (an
     # earlier in-process uvicorn may have set this logger up its own way)
     access = logging.getLogger("uvicorn.access")
-    monkeypatch.setattr(access, "disabled", False)
-    monkeypatch.setattr(access, "propagate", True)
-    monkeypatch.setattr(access, "level", logging.NOTSET)
+    for name in ("uvicorn", "uvicorn.access"):  # uvicorn's own config stops propagation
+        monkeypatch.setattr(logging.getLogger(name), "disabled", False)
+        monkeypatch.setattr(logging.getLogger(name), "propagate", True)
+        monkeypatch.setattr(logging.getLogger(name), "level", logging.NOTSET)
     access.info(
         '%s - "%s %s HTTP/%s" %d',
         "127.0.0.1:5000",

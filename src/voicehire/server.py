@@ -5,6 +5,7 @@ the web app; this module puts them together."""
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from typing import Any
 
@@ -61,6 +62,15 @@ def _serve(args: argparse.Namespace, _rest: list[str]) -> int:
             print(f"VoiceHire on {where} (app: /app, docs: /docs)", file=sys.stderr)
             print(note, file=sys.stderr, flush=True)
 
+    def terminated(signum: int, _frame: Any) -> None:
+        # uvicorn shuts down gracefully on SIGTERM, restores this handler and raises the
+        # signal again, which would end the process before atexit: write the queued log
+        # lines ("Application shutdown complete") first, then die by the signal as expected.
+        stop_logging()
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)
+
+    signal.signal(signal.SIGTERM, terminated)
     try:
         AnnouncingServer(
             uvicorn.Config(

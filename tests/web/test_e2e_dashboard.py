@@ -93,6 +93,18 @@ def _evaluation(iid: str, score: float, rec: str, review: bool = False) -> dict[
 
 
 @pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A server of this module's own: the list's counts, filters and sort orders are
+    asserted exactly, so no other module's interviews may be in it."""
+    server = LiveServer(tmp_path_factory.mktemp("web-dashboard"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
 def seeded(live_server: LiveServer) -> dict[str, Any]:
     api = live_server.api
     data = api(
