@@ -22,6 +22,7 @@ import {
   type SortKey,
 } from "./dashboard/views";
 import { parseCallResult, parseEvaluation } from "./dashboard/results";
+import { showCompare } from "./dashboard/compare";
 import { briefingResultView, parseBriefingResult } from "./calls/briefing";
 import { linkBox } from "./calls/link";
 import { competencyLabel, outcomeLabel, parseLabels, setLabels } from "./dashboard/labels";
@@ -183,6 +184,7 @@ async function route(): Promise<void> {
     if (view === "new") await newInterview(isCurrent);
     else if (view === "interviews" && id && sub === "report") await reportRoute(decodeURIComponent(id), isCurrent);
     else if (view === "interviews" && id) await detail(decodeURIComponent(id), isCurrent);
+    else if (view === "compare") await showCompare(api, main, new URLSearchParams(location.hash.split("?")[1] ?? ""), isCurrent);
     else if (view === "jobs" && id) await jobPage(decodeURIComponent(id), isCurrent);
     else if (view === "jobs") await jobsPage(isCurrent);
     else if (view === "candidates" && id) await candidatePage(decodeURIComponent(id), isCurrent);
@@ -318,6 +320,7 @@ async function list(isCurrent: () => boolean): Promise<void> {
           <p class="muted flush">Decide from here: what happened, the score, the recommendation and your decision.</p>
         </div>
         <div class="row">
+          ${jobId ? html`<a class="btn secondary" id="compare-job" href=${`#/compare?job=${encodeURIComponent(jobId)}`}>Compare candidates</a>` : nothing}
           <button type="button" class="btn secondary" id="export-csv" @click=${() => void exportCsv()}>Export CSV</button>
           <a class="btn" href="#/new">+ New interview</a>
         </div>
@@ -624,7 +627,10 @@ async function jobPage(id: string, isCurrent: () => boolean): Promise<void> {
         <section class="panel">
           <div class="row spread">
             <h2 class="flush">Candidates for this job</h2>
-            <a class="btn secondary small" href=${`#/interviews?job=${encodeURIComponent(id)}`}>Open in the list</a>
+            <div class="row">
+              <a class="btn secondary small" href=${`#/compare?job=${encodeURIComponent(id)}`} id="compare-job">Compare candidates</a>
+              <a class="btn secondary small" href=${`#/interviews?job=${encodeURIComponent(id)}`}>Open in the list</a>
+            </div>
           </div>
           ${
             interviews.items.length
