@@ -23,6 +23,7 @@ import {
 } from "./dashboard/views";
 import { parseCallResult, parseEvaluation } from "./dashboard/results";
 import { showCompare } from "./dashboard/compare";
+import { showLive } from "./dashboard/live";
 import { briefingResultView, parseBriefingResult } from "./calls/briefing";
 import { linkBox } from "./calls/link";
 import { competencyLabel, outcomeLabel, parseLabels, setLabels } from "./dashboard/labels";
@@ -182,6 +183,7 @@ async function route(): Promise<void> {
   try {
     const sub = path.split("/")[3];
     if (view === "new") await newInterview(isCurrent);
+    else if (view === "interviews" && id && sub === "live") await showLive(api, main, decodeURIComponent(id), isCurrent, token);
     else if (view === "interviews" && id && sub === "report") await reportRoute(decodeURIComponent(id), isCurrent);
     else if (view === "interviews" && id) await detail(decodeURIComponent(id), isCurrent);
     else if (view === "compare") await showCompare(api, main, new URLSearchParams(location.hash.split("?")[1] ?? ""), isCurrent);
@@ -925,7 +927,10 @@ async function detail(id: string, isCurrent: () => boolean): Promise<void> {
               ? nothing
               : html`<h3>Invite link</h3>
                   <div class="invite">${inviteBox(inviteUrl(interview.room_name))}</div>
-                  <p class="gap-top-sm"><button class="btn danger small" id="cancel" @click=${cancel}>Cancel interview</button></p>`
+                  <p class="gap-top-sm row">
+                    <a class="btn small" id="watch-live" href=${`#/interviews/${encodeURIComponent(id)}/live`}>Watch live</a>
+                    <button class="btn danger small" id="cancel" @click=${cancel}>Cancel interview</button>
+                  </p>`
           }
         </section>
         <section class="panel">

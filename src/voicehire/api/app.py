@@ -22,6 +22,7 @@ from voicehire.api.routes import (
     interviews,
     jobs,
     live,
+    live_view,
     oauth,
     outgoing_webhooks,
     privacy,
@@ -264,6 +265,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accommodations,
         outgoing_webhooks,
         recordings,
+        live_view,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.vh_max_body_bytes)
