@@ -90,6 +90,15 @@ def test_watch_a_running_interview_and_end_it(
             dash.wait_for_timeout(200)
         assert record["end_reason"] == "manual_end"
         assert record["outcome"] == "ended_early"
+        # the agent wrote each line's time from the start (the report's mm:ss and seeking)
+        index = live_server.api("GET", f"/api/interviews/{iid}/transcripts")
+        full = next(t for t in index if t["kind"] == "full")
+        doc = live_server.api("GET", f"/api/interviews/{iid}/transcripts/{full['id']}")
+        lines = doc["document"]["fullConversation"]
+        offsets = [u["offsetMs"] for u in lines]
+        assert all(isinstance(o, int) and 0 <= o < 600_000 for o in offsets), offsets
+        answer = next(u for u in lines if not u["isAI"])
+        assert answer["offsetMs"] > lines[0]["offsetMs"]
         # the stream and the end are the recruiter's only: never without the credential
         for method, path in (("GET", "live/events"), ("POST", "end"), ("GET", "live")):
             r = httpx.request(method, f"{live_server.url}/api/interviews/{iid}/{path}")

@@ -24,6 +24,7 @@ import {
 import { parseCallResult, parseEvaluation } from "./dashboard/results";
 import { showCompare } from "./dashboard/compare";
 import { showLive } from "./dashboard/live";
+import { quoteLinks, recordingPanel, recordingSource } from "./dashboard/record";
 import { briefingResultView, parseBriefingResult } from "./calls/briefing";
 import { linkBox } from "./calls/link";
 import { competencyLabel, outcomeLabel, parseLabels, setLabels } from "./dashboard/labels";
@@ -417,7 +418,16 @@ async function reportRoute(id: string, isCurrent: () => boolean): Promise<void> 
           return { ai, who: ai ? "Interviewer" : "Candidate", message: str(l.message) };
         }),
       }));
-  mount(main, reportPage(evaluation, interview, shown, { downloadPdf: () => void downloadPdf(id) }));
+  const recording = await recordingSource(api, id, token());
+  if (!isCurrent()) return;
+  mount(
+    main,
+    reportPage(evaluation, interview, shown, {
+      downloadPdf: () => void downloadPdf(id),
+      quote: quoteLinks(shown),
+      recording: recordingPanel(recording),
+    }),
+  );
 }
 
 async function downloadPdf(id: string): Promise<void> {
