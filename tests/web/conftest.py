@@ -78,6 +78,7 @@ class LiveServer:
         self.settings = make_settings(
             database_url=f"sqlite+aiosqlite:///{tmp / 'web.db'}",
             transcript_dir=tmp / "transcripts",
+            recording_dir=tmp / "recordings",
             vh_admin_token=ADMIN_TOKEN,
             tts_provider="espeak" if shutil.which("espeak-ng") else "none",
             livekit_url=None,
