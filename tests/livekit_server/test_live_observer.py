@@ -7,10 +7,17 @@ interview as a manual end."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import re
+from pathlib import Path
 from typing import Any
 
+import pytest
 from tests.livekit_server.candidate import Candidate, agents_in, poll
+from tests.livekit_server.conftest import ADMIN_TOKEN
 from tests.livekit_server.test_interview_in_room import create_interview
+from tests.web.conftest import CHROMIUM_ARGS, SCREENSHOTS, _skip_reason
 
 TYPED = "I run the payments platform team and write most of the ledger code in Go."
 
@@ -92,4 +99,77 @@ async def test_a_hidden_observer_watches_and_the_recruiter_ends_the_interview(
     finally:
         if observer is not None:
             await observer.leave()
+        await cand.leave()
+
+
+async def test_the_dashboard_watches_a_room_in_chromium_and_ends_it(
+    stack: Any, tmp_path: Path
+) -> None:
+    """The dashboard's live view itself (livekit-client in Debian Chromium) with the API's
+    observer token: the candidate's and the interviewer's captions, the stage and the
+    interviewer's state appear as they happen, and its "End interview" ends the room's
+    interview for the candidate."""
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    from playwright.async_api import async_playwright, expect
+
+    created = await create_interview(stack, name="Pia Watched")
+    iid = created["interview"]["id"]
+    cand = Candidate(created["join"]["livekit_url"], created["join"]["token"])
+    await cand.join(microphone=False)
+    try:
+        await cand.wait_for(lambda: agents_in(cand), 60, "the agent")
+        await cand.wait_for(lambda: cand.of_type("question"), 60, "the first question")
+        async with async_playwright() as p:
+            ctx = await p.chromium.launch_persistent_context(
+                str(tmp_path / "profile"),
+                executable_path="/usr/bin/chromium",
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport={"width": 1280, "height": 800},
+            )
+            try:
+                page = await ctx.new_page()
+                await page.add_init_script(
+                    f"sessionStorage.setItem('voicehire.adminToken', {json.dumps(ADMIN_TOKEN)})"
+                )
+                await page.goto(f"{stack.api_url}/app#/interviews/{iid}/live")
+                await expect(page.get_by_role("heading", name="Live: Pia Watched")).to_be_visible()
+                await expect(
+                    page.get_by_text("Watching — the candidate does not see you.")
+                ).to_be_visible(timeout=30_000)
+                # the interviewer's state, read from its lk.agent.state attribute
+                await expect(page.locator("#live-agent-state")).to_have_text(
+                    re.compile("Listening|Thinking|Speaking"), timeout=30_000
+                )
+                # the browser is in the room, yet the candidate sees only the agent
+                await asyncio.sleep(1.0)
+                assert len(cand.room.remote_participants) == len(agents_in(cand))
+
+                await cand.type_answer(TYPED)
+                await expect(page.locator("#live-captions .turn.me").last).to_contain_text(
+                    TYPED[:40], timeout=60_000
+                )
+                await expect(page.locator("#live-captions .turn.ai").first).to_be_visible(
+                    timeout=60_000
+                )
+                await expect(page.locator("#live-stage")).not_to_have_text("—")
+                shot = SCREENSHOTS / "livekit-live-view"
+                shot.mkdir(parents=True, exist_ok=True)
+                await page.screenshot(path=str(shot / "01-live-view.png"), full_page=True)
+
+                await page.get_by_role("button", name="End interview").click()
+                await page.get_by_role("button", name="Yes, end the interview").click()
+                (ended,) = await cand.wait_for(
+                    lambda: cand.of_type("interview_ended"), 60, "the end, for the candidate"
+                )
+                assert ended["reason"] == "manual_end"
+                await expect(page.locator("#live-ended")).to_contain_text(
+                    "End interview", timeout=30_000
+                )
+                await page.screenshot(path=str(shot / "02-live-ended.png"), full_page=True)
+            finally:
+                await ctx.close()
+    finally:
         await cand.leave()

@@ -103,7 +103,11 @@ export function liveView(interview: Interview, s: LiveState, on: LiveHandlers): 
       <dl class="kv">
         <dt>Stage</dt>
         <dd id="live-stage">
-          ${stage ? `${stage.index + 1} of ${stage.total}: ${stage.title && stage.title !== stage.stage ? stage.title : stageLabel(stage.stage)}` : "—"}
+          ${
+            stage
+              ? `${stage.index >= 0 ? `${stage.index + 1} of ${stage.total}: ` : ""}${stage.title && stage.title !== stage.stage ? stage.title : stageLabel(stage.stage)}`
+              : "—"
+          }
         </dd>
         <dt>Interviewer</dt>
         <dd><span class="badge live-state" id="live-agent-state" data-state=${s.agentState}>${agentStateLabel(s.agentState)}</span></dd>
@@ -199,6 +203,11 @@ async function watchLiveKit(url: string, token: string, s: LiveState, draw: () =
     const m = parseDataMessage(value);
     if (!m) return;
     applyMessage(s, m);
+    // joined mid-stage (a room keeps no history): a caption's stage names the stage
+    const stage = isObject(value) && typeof value.stage === "string" ? value.stage : "";
+    if (m.type === "transcription" && stage && s.stage?.stage !== stage) {
+      s.stage = { stage, title: stageLabel(stage), index: -1, total: 0 };
+    }
     draw();
   });
   room.registerTextStreamHandler("lk.transcription", (reader, info) => {
