@@ -67,7 +67,7 @@ def _free_port() -> int:
 class LiveServer:
     """The API and web app served by uvicorn on a loopback port, in a background thread."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, **overrides: Any) -> None:
         import uvicorn
 
         from tests.harness import make_settings
@@ -84,6 +84,7 @@ class LiveServer:
             livekit_url=None,
             livekit_api_key=None,
             livekit_api_secret=None,
+            **overrides,
         )
         self.app = create_app(self.settings)
         self.server = uvicorn.Server(

@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import av
+import httpx
 import numpy as np
 import pytest
 from playwright.sync_api import expect
 
+from tests.s3_server import make_bucket, new_bucket
 from tests.web.conftest import LiveServer
 from tests.web.test_e2e_dashboard import (
     SIZES,
@@ -31,7 +33,7 @@ from voicehire.domain.transcript import (
     Utterance,
     full_document,
 )
-from voicehire.storage.objects import recording_path
+from voicehire.storage.objects import recording_key, recording_path
 
 QUOTE = "data pipelines with Spark"
 ANSWER_AT_MS = 6_500  # the candidate's answer starts 6.5 s into the recording
@@ -168,5 +170,66 @@ def test_quotes_seek_the_recording_and_highlight_their_line(
         expect(page.locator("#transcript .turn").nth(1)).to_have_class(re.compile(r"\bmoment\b"))
         shots(page, f"record-unrecorded-{size}")
         assert axe_serious(page) == []
+    finally:
+        ctx.close()
+
+
+@pytest.fixture(scope="module")
+def bucket_server(s3_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A server whose recordings live in an S3-compatible bucket (moto on loopback)."""
+    tmp = tmp_path_factory.mktemp("web-bucket")
+    server = LiveServer(tmp, **s3_server.settings_overrides(new_bucket(), tmp / "spool"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_a_recording_in_the_bucket_plays_from_its_presigned_url(
+    bucket_server: LiveServer, playwright_driver: Any, tmp_path: Path, shots: Any
+) -> None:
+    api = bucket_server.api
+    cand = api("POST", "/api/candidates", json={"name": "Rhea Recorded"})
+    iv = api("POST", "/api/interviews", json={"candidate_id": cand["id"], "plan": "full"})
+    iid = iv["interview"]["id"]
+    _store(bucket_server, iid, "completed", _evaluation(iid, 7.0, "hire"))
+    _put_transcript(bucket_server, iid)
+    ogg = tmp_path / "rec.ogg"
+    write_ogg_opus(ogg)
+
+    async def upload() -> None:
+        store = await make_bucket(bucket_server.settings)
+        await store.put(recording_key(iid), ogg.read_bytes(), "audio/ogg")
+        await store.aclose()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, upload()).result(timeout=30)
+    assert not recording_path(bucket_server.settings, iid).exists()  # only in the bucket
+    link = api("GET", f"/api/interviews/{iid}/recording/url")
+    assert link["stored_in"] == "bucket"
+
+    # the pages' policy lets the player load from the bucket's origin, and only there
+    csp = httpx.get(f"{bucket_server.url}/health").headers["content-security-policy"]
+    media = next(d for d in csp.split(";") if d.strip().startswith("media-src"))
+    assert media.split() == ["media-src", "'self'", "blob:", bucket_server.settings.s3_endpoint_url]
+
+    ctx, page = signed_in(playwright_driver, tmp_path, "desktop")
+    try:
+        page.goto(f"{bucket_server.url}/app#/interviews/{iid}/report")
+        audio = page.locator("audio#recording")
+        expect(audio).to_be_visible()
+        src = audio.get_attribute("src") or ""
+        assert src.startswith(bucket_server.settings.s3_endpoint_url or "-")  # presigned
+        page.wait_for_function(
+            "() => document.getElementById('recording').readyState >= 1", timeout=15_000
+        )
+        page.get_by_role("button", name=f"“{QUOTE}”").first.click()
+        page.wait_for_function(
+            "() => Math.abs(document.getElementById('recording').currentTime - 6.5) < 0.6",
+            timeout=10_000,
+        )
+        expect(page.locator("#transcript .turn").nth(1)).to_have_class(re.compile(r"\bmoment\b"))
+        shots(page, "record-from-bucket")
     finally:
         ctx.close()
