@@ -43,7 +43,7 @@ def test_watch_a_running_interview_and_end_it(
     cand_ctx = launch(playwright_driver, tmp_path / "candidate")
     dash_ctx, dash = signed_in(playwright_driver, tmp_path, size)
     try:
-        cand, iid, _room = _start_candidate(live_server, cand_ctx, f"Lena Live {size}")
+        cand, iid, room = _start_candidate(live_server, cand_ctx, f"Lena Live {size}")
         expect(cand.locator("#status")).to_contain_text("Your turn", timeout=30_000)
 
         # the recruiter opens the running interview and watches it
@@ -67,6 +67,20 @@ def test_watch_a_running_interview_and_end_it(
         no_sideways_scroll(dash)
         shots(dash, f"live-{size}")
         assert axe_serious(dash) == []
+
+        # leaving the live view lets go of the session's stream at once; coming back
+        # replays everything said so far
+        live = live_server.manager.sessions[room]
+        assert len(live.watchers) == 1
+        dash.get_by_role("link", name="Back to the interview").click()
+        expect(dash.locator("#status-badge")).to_be_visible()
+        for _ in range(50):
+            if not live.watchers:
+                break
+            dash.wait_for_timeout(100)
+        assert not live.watchers
+        dash.get_by_role("link", name="Watch live").click()
+        expect(dash.locator("#live-captions .turn.me").last).to_contain_text(ANSWER[:40])
 
         # End interview: confirmed in the page, then the candidate's session ends too
         dash.get_by_role("button", name="End interview").click()

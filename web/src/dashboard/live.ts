@@ -134,7 +134,13 @@ export function liveView(interview: Interview, s: LiveState, on: LiveHandlers): 
 }
 
 /** Server-sent events read from a fetch body (EventSource cannot send the admin token). */
-async function readEvents(url: string, token: string | null, signal: AbortSignal, onData: (text: string) => void): Promise<void> {
+async function readEvents(
+  url: string,
+  token: string | null,
+  signal: AbortSignal,
+  onData: (text: string) => void,
+  stopped: () => boolean,
+): Promise<void> {
   const headers: Record<string, string> = { Accept: "text/event-stream" };
   if (token) headers.Authorization = `Bearer ${token}`;
   const res = await fetch(url, { headers, signal });
@@ -147,6 +153,8 @@ async function readEvents(url: string, token: string | null, signal: AbortSignal
   for (;;) {
     const { value, done } = await reader.read();
     if (done) return;
+    // another page is shown (checked at every chunk, keep-alives included): let go
+    if (stopped()) return void reader.cancel();
     buffer += value;
     let cut: number;
     while ((cut = buffer.indexOf("\n\n")) >= 0) {
@@ -232,6 +240,7 @@ async function watchLiveKit(url: string, token: string, s: LiveState, draw: () =
   room.on(RoomEvent.ParticipantConnected, (p) => agentState(p));
   room.on(RoomEvent.Disconnected, () => {
     s.connected = false;
+    if (s.endedReason === null && !stopped()) s.problem = "The interview room has closed.";
     draw();
   });
   await room.connect(url, token, { autoSubscribe: false });
@@ -296,6 +305,13 @@ export async function showLive(
       );
     },
   };
+  // leaving the page lets go of the stream or the room at once
+  const leave = () => {
+    if (isCurrent()) return;
+    window.removeEventListener("hashchange", leave);
+    stop();
+  };
+  window.addEventListener("hashchange", leave);
   if (!access.running) s.endedReason = interview.end_reason ?? interview.status;
   draw();
   if (access.transport === "local" && access.events_url) {
@@ -303,10 +319,16 @@ export async function showLive(
     stop = () => abort.abort();
     s.connected = true;
     draw();
-    readEvents(access.events_url, token(), abort.signal, (text) => {
-      applyLocalFrame(s, text);
-      draw();
-    }).then(
+    readEvents(
+      access.events_url,
+      token(),
+      abort.signal,
+      (text) => {
+        applyLocalFrame(s, text);
+        draw();
+      },
+      () => !isCurrent(),
+    ).then(
       () => {
         s.connected = false;
         draw();
