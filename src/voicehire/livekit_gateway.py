@@ -21,18 +21,20 @@ from typing import Any
 import aiohttp
 from livekit import api
 from livekit.protocol.agent_dispatch import CreateAgentDispatchRequest, RoomAgentDispatch
-from livekit.protocol.models import ParticipantInfo
+from livekit.protocol.models import DataPacket, ParticipantInfo
 from livekit.protocol.room import (
     CreateRoomRequest,
     DeleteRoomRequest,
     ListParticipantsRequest,
     ListRoomsRequest,
     RoomConfiguration,
+    SendDataRequest,
 )
 
 logger = logging.getLogger(__name__)
 
 CANDIDATE_PREFIX = "candidate-"
+OBSERVER_PREFIX = "observer-"  # a recruiter watching a room (hidden, subscribe-only)
 LEGACY_AGENT_PREFIX = "interview-agent"  # seed 004's front end looks for this prefix
 
 
@@ -262,6 +264,39 @@ class LiveKitGateway:
             dispatch_agent=self.agent_name if dispatch_metadata is not None else None,
             dispatch_metadata=dispatch_metadata,
         )
+
+    def observer_token(self, room: str, *, name: str = "Recruiter", ttl_seconds: int = 900) -> str:
+        """A token for a recruiter watching ``room``: hidden from the other participants
+        (the candidate never sees a third person), subscribing only (no audio, no data
+        published: it cannot speak into the interview)."""
+        grants = api.VideoGrants(
+            room_join=True,
+            room=room,
+            hidden=True,
+            can_publish=False,
+            can_publish_data=False,
+            can_subscribe=True,
+        )
+        token = (
+            api.AccessToken(self.api_key, self.api_secret)
+            .with_identity(OBSERVER_PREFIX + secrets.token_hex(6))
+            .with_name(name)
+            .with_grants(grants)
+            .with_ttl(dt.timedelta(seconds=ttl_seconds))
+        )
+        return str(token.to_jwt())
+
+    async def send_control(self, room: str, message: dict[str, Any]) -> None:
+        """Send a control message (topic ``control``) into the room from the server, as
+        the candidate's page would send it (``{"type": "end_interview"}``)."""
+        req = SendDataRequest(
+            room=room,
+            data=json.dumps(message).encode(),
+            kind=DataPacket.Kind.RELIABLE,
+            topic="control",
+        )
+        await self._call("SendData", room, lambda c: c.room.send_data(req))
+        logger.info("control message sent", extra={"room": room, "type": message.get("type")})
 
     async def list_participants(self, room: str) -> list[Participant]:
         try:

@@ -72,7 +72,8 @@ async def run_recorded_interview(settings, interview_id):
         await run.runtime.end("manual_end", speak=False)
         await run.session.aclose()
     (path,) = await wait_for_recordings(60)
-    return path, len(samples) / rate
+    assert run.runtime.outcome is not None and run.runtime.outcome.transcript is not None
+    return path, len(samples) / rate, run.runtime.outcome.transcript
 
 
 async def test_a_recorded_interview_is_a_playable_ogg_opus_with_both_voices(s3_server, tmp_path):
@@ -83,7 +84,7 @@ async def test_a_recorded_interview_is_a_playable_ogg_opus_with_both_voices(s3_s
         **s3_server.settings_overrides(new_bucket(), tmp_path / "spool"),
     )
     bucket = await make_bucket(settings)
-    path, answer_seconds = await run_recorded_interview(settings, "rec-1")
+    path, answer_seconds, transcript = await run_recorded_interview(settings, "rec-1")
 
     assert path == tmp_path / "recordings" / "rec-1.ogg"
     assert list((tmp_path / "recordings").iterdir()) == [path]  # no partial file left
@@ -100,6 +101,15 @@ async def test_a_recorded_interview_is_a_playable_ogg_opus_with_both_voices(s3_s
     # the voices take turns: the candidate's channel is quiet while the interviewer speaks
     talking = np.abs(interviewer) > 0.05
     assert np.abs(candidate[talking]).mean() < 0.01
+
+    # each line's offsetMs is its moment in the recording (what the report seeks to)
+    lines = transcript["fullConversation"]
+    answer = next(u for u in lines if not u["isAI"])
+    first_agent = next(u for u in lines if u["isAI"])
+    answer_starts = np.argmax(np.abs(candidate) > 0.05) / rate
+    agent_starts = np.argmax(np.abs(interviewer) > 0.05) / rate
+    assert abs(answer["offsetMs"] / 1000 - answer_starts) < 1.0, (answer, answer_starts)
+    assert abs(first_agent["offsetMs"] / 1000 - agent_starts) < 1.0, (first_agent, agent_starts)
 
     # the same bytes are in the bucket
     assert await bucket.get(recording_key("rec-1")) == path.read_bytes()

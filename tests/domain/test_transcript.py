@@ -119,6 +119,7 @@ def test_documents_built_from_models_have_the_seed_shape():
         "stage": "greeting",
         "questionId": None,
         "kind": "speech",
+        "offsetMs": None,
     }
     assert doc["metadata"]["kind"] == "full" and doc["metadata"]["mode"] == "ai_interview"
     sdoc = stage_document(info, stage, total_stages=2)

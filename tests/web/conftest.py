@@ -67,7 +67,7 @@ def _free_port() -> int:
 class LiveServer:
     """The API and web app served by uvicorn on a loopback port, in a background thread."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, **overrides: Any) -> None:
         import uvicorn
 
         from tests.harness import make_settings
@@ -78,11 +78,13 @@ class LiveServer:
         self.settings = make_settings(
             database_url=f"sqlite+aiosqlite:///{tmp / 'web.db'}",
             transcript_dir=tmp / "transcripts",
+            recording_dir=tmp / "recordings",
             vh_admin_token=ADMIN_TOKEN,
             tts_provider="espeak" if shutil.which("espeak-ng") else "none",
             livekit_url=None,
             livekit_api_key=None,
             livekit_api_secret=None,
+            **overrides,
         )
         self.app = create_app(self.settings)
         self.server = uvicorn.Server(

@@ -58,6 +58,11 @@ PAGES = (
     "profile_val",
     "notes",
     "resume",
+    # the live view's frames
+    "live_stage",
+    "live_agent_state",
+    "live_speaker",
+    "live_line",
 )
 
 
@@ -246,6 +251,10 @@ def test_dashboard_and_candidate_page_show_hostile_strings_as_text(
                 "profile_val",
                 "notes",
                 "resume",
+                "live_stage",
+                "live_agent_state",
+                "live_speaker",
+                "live_line",
             ]
         )
     }
@@ -298,6 +307,11 @@ def test_dashboard_and_candidate_page_show_hostile_strings_as_text(
         "/api/interviews",
         json={"candidate_id": candidate["id"], "job_id": job["id"], "mode": "gap_filling"},
     )
+    second = live_server.api(  # compared side by side with the first
+        "POST",
+        "/api/interviews",
+        json={"candidate_id": candidate["id"], "job_id": job["id"], "plan": "mock"},
+    )["interview"]["id"]
 
     ctx = launch(playwright_driver, tmp_path / "profile", FULFILLED_PAGE_ARGS)
     try:
@@ -327,6 +341,70 @@ def test_dashboard_and_candidate_page_show_hostile_strings_as_text(
             page,
             rf"/api/interviews/{interview_id}/transcripts/t-full$",
             {"id": "t-full", "kind": "full", "name": "full.json", "document": transcript(h)},
+        )
+        serve(
+            page,
+            rf"/api/interviews/{second}/result$",
+            {"interview_id": second, "result": evaluation(second, h)},
+        )
+        # a running session's live view: its frames carry the strings
+        frames = [
+            {
+                "type": "session",
+                "room": "r",
+                "interviewId": interview_id,
+                "sessionType": "ai_interview",
+                "started": True,
+                "ended": False,
+                "endReason": None,
+                "agentState": h["live_agent_state"],
+                "yourTurn": False,
+                "stage": {
+                    "type": "stage",
+                    "stage": "intro",
+                    "title": h["live_stage"],
+                    "index": 0,
+                    "total": 2,
+                    "timestamp": 1,
+                },
+                "hearing": False,
+                "voice": False,
+                "epoch": "e",
+                "lastSeq": 1,
+            },
+            {
+                "type": "data",
+                "seq": 1,
+                "topic": "transcription",
+                "message": {
+                    "type": "transcription",
+                    "participantId": "c",
+                    "participantName": h["live_speaker"],
+                    "message": h["live_line"],
+                    "timestamp": 1,
+                    "isAI": False,
+                    "stage": "intro",
+                },
+            },
+        ]
+        serve(
+            page,
+            rf"/api/interviews/{interview_id}/live$",
+            {
+                "interview_id": interview_id,
+                "status": "in_progress",
+                "running": True,
+                "transport": "local",
+                "events_url": f"/api/interviews/{interview_id}/live/events",
+            },
+        )
+        page.route(
+            re.compile(rf"/api/interviews/{interview_id}/live/events$"),
+            lambda route: route.fulfill(
+                status=200,
+                content_type="text/event-stream",
+                body="".join(f"data: {json.dumps(f)}\n\n" for f in frames),
+            ),
         )
         call_id = call["interview"]["id"]
         serve(
@@ -372,6 +450,18 @@ def test_dashboard_and_candidate_page_show_hostile_strings_as_text(
         expect(page.locator("#transcript .turn").first).to_be_visible(timeout=15_000)
         report = {k: v for k, v in shown.items() if k not in {"job_title"}}
         assert_inert(page, report, "report page")
+
+        # Two candidates side by side: names, competencies, flags.
+        page.goto(f"{live_server.url}/app#/compare?job={job['id']}&ids={interview_id},{second}")
+        expect(page.locator("#comparison")).to_be_visible(timeout=15_000)
+        compared = ("candidate_name", "job_title", "competency", "competency2", "flag", "flag2")
+        assert_inert(page, {k: h[k] for k in compared}, "comparison")
+
+        # The live view of a running interview: stage, the interviewer's state, captions.
+        page.goto(f"{live_server.url}/app#/interviews/{interview_id}/live")
+        expect(page.locator("#live-captions .turn")).to_have_count(1, timeout=15_000)
+        live = ("candidate_name", "live_stage", "live_agent_state", "live_speaker", "live_line")
+        assert_inert(page, {k: h[k] for k in live}, "live view")
 
         # The job's page: description, skills, custom questions.
         page.goto(f"{live_server.url}/app#/jobs/{job['id']}")

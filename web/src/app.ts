@@ -22,6 +22,9 @@ import {
   type SortKey,
 } from "./dashboard/views";
 import { parseCallResult, parseEvaluation } from "./dashboard/results";
+import { showCompare } from "./dashboard/compare";
+import { showLive } from "./dashboard/live";
+import { quoteLinks, recordingPanel, recordingSource } from "./dashboard/record";
 import { briefingResultView, parseBriefingResult } from "./calls/briefing";
 import { linkBox } from "./calls/link";
 import { competencyLabel, outcomeLabel, parseLabels, setLabels } from "./dashboard/labels";
@@ -181,8 +184,10 @@ async function route(): Promise<void> {
   try {
     const sub = path.split("/")[3];
     if (view === "new") await newInterview(isCurrent);
+    else if (view === "interviews" && id && sub === "live") await showLive(api, main, decodeURIComponent(id), isCurrent, token);
     else if (view === "interviews" && id && sub === "report") await reportRoute(decodeURIComponent(id), isCurrent);
     else if (view === "interviews" && id) await detail(decodeURIComponent(id), isCurrent);
+    else if (view === "compare") await showCompare(api, main, new URLSearchParams(location.hash.split("?")[1] ?? ""), isCurrent);
     else if (view === "jobs" && id) await jobPage(decodeURIComponent(id), isCurrent);
     else if (view === "jobs") await jobsPage(isCurrent);
     else if (view === "candidates" && id) await candidatePage(decodeURIComponent(id), isCurrent);
@@ -318,6 +323,7 @@ async function list(isCurrent: () => boolean): Promise<void> {
           <p class="muted flush">Decide from here: what happened, the score, the recommendation and your decision.</p>
         </div>
         <div class="row">
+          ${jobId ? html`<a class="btn secondary" id="compare-job" href=${`#/compare?job=${encodeURIComponent(jobId)}`}>Compare candidates</a>` : nothing}
           <button type="button" class="btn secondary" id="export-csv" @click=${() => void exportCsv()}>Export CSV</button>
           <a class="btn" href="#/new">+ New interview</a>
         </div>
@@ -412,7 +418,16 @@ async function reportRoute(id: string, isCurrent: () => boolean): Promise<void> 
           return { ai, who: ai ? "Interviewer" : "Candidate", message: str(l.message) };
         }),
       }));
-  mount(main, reportPage(evaluation, interview, shown, { downloadPdf: () => void downloadPdf(id) }));
+  const recording = await recordingSource(api, id, token());
+  if (!isCurrent()) return;
+  mount(
+    main,
+    reportPage(evaluation, interview, shown, {
+      downloadPdf: () => void downloadPdf(id),
+      quote: quoteLinks(shown),
+      recording: recordingPanel(recording),
+    }),
+  );
 }
 
 async function downloadPdf(id: string): Promise<void> {
@@ -624,7 +639,10 @@ async function jobPage(id: string, isCurrent: () => boolean): Promise<void> {
         <section class="panel">
           <div class="row spread">
             <h2 class="flush">Candidates for this job</h2>
-            <a class="btn secondary small" href=${`#/interviews?job=${encodeURIComponent(id)}`}>Open in the list</a>
+            <div class="row">
+              <a class="btn secondary small" href=${`#/compare?job=${encodeURIComponent(id)}`} id="compare-job">Compare candidates</a>
+              <a class="btn secondary small" href=${`#/interviews?job=${encodeURIComponent(id)}`}>Open in the list</a>
+            </div>
           </div>
           ${
             interviews.items.length
@@ -919,7 +937,10 @@ async function detail(id: string, isCurrent: () => boolean): Promise<void> {
               ? nothing
               : html`<h3>Invite link</h3>
                   <div class="invite">${inviteBox(inviteUrl(interview.room_name))}</div>
-                  <p class="gap-top-sm"><button class="btn danger small" id="cancel" @click=${cancel}>Cancel interview</button></p>`
+                  <p class="gap-top-sm row">
+                    <a class="btn small" id="watch-live" href=${`#/interviews/${encodeURIComponent(id)}/live`}>Watch live</a>
+                    <button class="btn danger small" id="cancel" @click=${cancel}>Cancel interview</button>
+                  </p>`
           }
         </section>
         <section class="panel">

@@ -136,6 +136,7 @@ async def start_session(
     if io.room is None:
         recorder = attach_recorder(session, settings, runtime.session_id) if recording else None
         if recorder is not None:
+            runtime.audio_recorder = recorder  # utterances' offsets count from its start
             await start_recorder(recorder, settings, runtime.session_id)
             keep_when_closed(session, settings, runtime.session_id, recorder)
         await session.start(agent=runtime.begin())

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -102,6 +103,8 @@ class SessionRuntime:
         self.session: AgentSession[Any] | None = None
         self.sink: MessageSink | None = None
         self.recorder: TranscriptRecorder | None = None
+        # the audio recorder a transport wrapped around the session (enableRecording)
+        self.audio_recorder: Any = None
         self.outcome: SessionOutcome | None = None
         self.ended = asyncio.Event()
         self.changed = Signal()  # agent state, conversation or flow changed
@@ -310,6 +313,7 @@ class SessionRuntime:
         text = (item.text_content or "").strip()
         if not text or not self.accepting_utterances:
             return
+        offset_ms = self.offset_ms(item)
         if item.role == "user":
             self.user_turns += 1
             question_id = self.answer_question_id(text)
@@ -322,6 +326,7 @@ class SessionRuntime:
                 timestamp=now_ms(),
                 stage=self.stage_id(),
                 question_id=question_id,
+                offset_ms=offset_ms,
             )
         else:
             kind = self._pending_kinds.pop(text, None) or self.agent_line_kind(text)
@@ -334,12 +339,34 @@ class SessionRuntime:
                 stage=self.stage_id(),
                 question_id=self.agent_question_id(),
                 kind=kind,
+                offset_ms=offset_ms,
             )
         assert self.recorder is not None
         self.recorder.add(utt)
         if self.config.enable_transcription:
             self.publish(TranscriptionMessage.model_validate(utt.to_json()))
         self.changed.notify()
+
+    def offset_ms(self, item: llm.ChatMessage) -> int | None:
+        """When the line began to be spoken (the framework's ``started_speaking_at``, else
+        now), in milliseconds from the start of the recording (``recording_started_at``,
+        epoch seconds, set when the session is recorded) or else of the session."""
+        metrics = getattr(item, "metrics", None) or {}
+        spoken = metrics.get("started_speaking_at") or time.time()
+        origin = self.recording_started_at()
+        if origin is None:
+            if self.recorder is None:
+                return None
+            origin = self.recorder.info.started_at / 1000
+        return max(0, round((spoken - origin) * 1000))
+
+    def recording_started_at(self) -> float | None:
+        """Epoch seconds at which the session's audio recording started (None when it is
+        not recorded): the framework's recorder (rooms) or the one the transport wrapped
+        around the session (browser, terminal)."""
+        recorder = self.audio_recorder or getattr(self.session, "_recorder_io", None)
+        started = getattr(recorder, "recording_started_at", None) if recorder else None
+        return float(started) if isinstance(started, int | float) else None
 
     def _on_user_state(self, ev: UserStateChangedEvent) -> None:
         if ev.new_state == "away" and self.started and not self._ending:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,6 +23,7 @@ from voicehire.api.routes import (
     interviews,
     jobs,
     live,
+    live_view,
     oauth,
     outgoing_webhooks,
     privacy,
@@ -41,9 +43,21 @@ UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # The pages load everything from this origin; the candidate page also talks to LiveKit.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    "media-src 'self' blob:; connect-src 'self' ws: wss:{livekit}; worker-src 'self' blob:; "
+    "media-src 'self' blob:{media}; connect-src 'self' ws: wss:{livekit}; worker-src 'self' blob:; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
 )
+
+
+def bucket_origin(settings: Settings) -> str | None:
+    """Where the dashboard's player fetches a recording's presigned URL from (allowed in
+    the pages' media-src): the S3-compatible endpoint's origin, or AWS S3's hosts."""
+    if not settings.transcript_bucket:
+        return None
+    endpoint = settings.s3_endpoint_url
+    if not endpoint:
+        return "https://*.amazonaws.com"
+    parts = urlsplit(endpoint)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
 class SecurityHeadersMiddleware:
@@ -51,10 +65,13 @@ class SecurityHeadersMiddleware:
     POST/PUT/PATCH/DELETE from another site (by ``Sec-Fetch-Site`` or ``Origin``) is
     refused with a JSON 403 before any route runs."""
 
-    def __init__(self, app: ASGIApp, *, livekit_url: str | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, *, livekit_url: str | None = None, media_origin: str | None = None
+    ) -> None:
         self.app = app
         extra = f" {livekit_url}" if livekit_url else ""
-        csp = CSP.format(livekit=extra)
+        media = f" {media_origin}" if media_origin else ""
+        csp = CSP.format(livekit=extra, media=media)
         self.headers = [
             (b"content-security-policy", csp.encode()),
             (b"x-frame-options", b"DENY"),
@@ -264,8 +281,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accommodations,
         outgoing_webhooks,
         recordings,
+        live_view,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.vh_max_body_bytes)
-    app.add_middleware(SecurityHeadersMiddleware, livekit_url=settings.livekit_url)
+    app.add_middleware(
+        SecurityHeadersMiddleware,
+        livekit_url=settings.livekit_url,
+        media_origin=bucket_origin(settings),
+    )
     return app

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from voicehire.api.ratelimit import RateLimiter
 from voicehire.api.webhooks_out import WebhookDispatcher
@@ -31,6 +32,13 @@ class AppState:
     # Transports running sessions in this process (the web app's local WebSocket) register
     # here how to end a room's session when its interview is cancelled.
     live_session_enders: list[Callable[[str, str], Awaitable[None]]] = field(default_factory=list)
+    # ... how a recruiter watches a room's running session (its frames, as JSON objects;
+    # None when this process runs no session for the room) ...
+    live_session_watchers: list[Callable[[str], AsyncIterator[dict[str, Any]] | None]] = field(
+        default_factory=list
+    )
+    # ... and ends it as "End interview" does (False when no session runs for the room).
+    live_session_stoppers: list[Callable[[str], Awaitable[bool]]] = field(default_factory=list)
     env_client_hash: str | None = None  # VH_M2M_CLIENT_SECRET hashed (see oauth.token)
     token_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0, 1.0))
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)

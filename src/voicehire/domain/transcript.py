@@ -96,6 +96,12 @@ class Utterance(TranscriptModel):
         "speech",
         description="speech, question, follow_up, nudge, notice, greeting, closing, ...",
     )
+    offset_ms: int | None = Field(
+        None,
+        description="milliseconds from the start of the session's recording (from the "
+        "session's start when it is not recorded) to when the line began to be spoken; "
+        "null in transcripts written before it was recorded",
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -26,6 +26,8 @@ def mount(app: Any) -> None:
     manager.platform = results.InProcessPlatform(state)
     app.state.vh_web = manager
     state.live_session_enders.append(manager.cancel)  # cancelling ends the page's session
+    state.live_session_watchers.append(manager.watch)  # the dashboard's live view
+    state.live_session_stoppers.append(manager.end)  # its "End interview"
     app.include_router(router)
     _open_app_at_root(app, root_page)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="web-static")

@@ -15,6 +15,8 @@ export interface UtteranceView {
   ai: Utterance["isAI"];
   who: Utterance["participantName"];
   message: Utterance["message"];
+  /** Milliseconds from the start of the recording (or of the session), when known. */
+  at?: number | null;
 }
 
 export interface StageView {
@@ -25,16 +27,29 @@ export interface StageView {
   lines: UtteranceView[];
 }
 
-function utterance(u: JsonObject): UtteranceView {
+function utterance(u: JsonObject, startedAt: number | null): UtteranceView {
   const ai = field<Utterance>(u, "isAI") === true;
+  const offset = num(field<Utterance>(u, "offsetMs"));
+  const timestamp = num(field<Utterance>(u, "timestamp"));
   return {
     ai,
     who: str(field<Utterance>(u, "participantName")) || (ai ? "Interviewer" : "Candidate"),
     message: str(field<Utterance>(u, "message")),
+    // transcripts written before offsets were recorded: time from the session's start
+    at: offset ?? (timestamp !== null && startedAt !== null ? Math.max(0, timestamp - startedAt) : null),
   };
 }
 
-export function parseStage(value: unknown): StageView | null {
+/** "mm:ss" (or "h:mm:ss") of milliseconds from the start. */
+export function clock(ms: number): string {
+  const total = Math.floor(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = String(total % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${sec}` : `${String(m).padStart(2, "0")}:${sec}`;
+}
+
+export function parseStage(value: unknown, startedAt: number | null = null): StageView | null {
   if (!isObject(value)) return null;
   const stage = str(field<StageTranscript>(value, "stage"));
   return {
@@ -42,18 +57,21 @@ export function parseStage(value: unknown): StageView | null {
     title: str(field<StageTranscript>(value, "title")) || stage,
     durationSeconds: num(field<StageTranscript>(value, "durationSeconds")),
     endReason: str(field<StageTranscript>(value, "endReason")),
-    lines: arr(field<StageTranscript>(value, "conversation")).filter(isObject).map(utterance),
+    lines: arr(field<StageTranscript>(value, "conversation"))
+      .filter(isObject)
+      .map((u) => utterance(u, startedAt)),
   };
 }
 
 /** Stages of a full transcript document. */
 export function stagesOfFull(document: unknown): StageView[] {
+  const startedAt = num(obj(field<FullTranscript>(obj(document), "sessionInfo")).startedAt);
   return arr(field<FullTranscript>(obj(document), "stages"))
-    .map(parseStage)
+    .map((st) => parseStage(st, startedAt))
     .filter((s): s is StageView => s !== null);
 }
 
 /** The stage of a per-stage transcript document. */
 export function stageOfStageDoc(document: unknown): StageView | null {
-  return parseStage(field<StageDocument>(obj(document), "stage"));
+  return parseStage(field<StageDocument>(obj(document), "stage"), num(obj(field<StageDocument>(obj(document), "sessionInfo")).startedAt));
 }

@@ -17,7 +17,7 @@ import {
   stageLabel,
 } from "./labels";
 import { evidenceQuotes, type CallField, type CallResult } from "./results";
-import type { StageView } from "./transcripts";
+import { clock, type StageView } from "./transcripts";
 
 export function candidateName(i: Interview): string {
   return str(i.metadata.candidateName);
@@ -144,6 +144,7 @@ export function interviewDetails(interview: Interview, candidate: Candidate | nu
 }
 
 export function transcriptView(stages: StageView[]): TemplateResult {
+  let n = 0;
   if (!stages.length)
     return html`<h2>Transcript by stage</h2>
       <p class="muted">No transcript yet — it appears here when the interview ends.</p>`;
@@ -158,13 +159,27 @@ export function transcriptView(stages: StageView[]): TemplateResult {
             >
           </h3>
           ${s.lines.map(
-            (u) => html`<div class="turn ${u.ai ? "ai" : "me"}"><span class="who">${u.who}</span><span>${u.message}</span></div>`,
+            (u) =>
+              html`<div
+                class="turn ${u.ai ? "ai" : "me"}${typeof u.at === "number" ? " timed" : ""}"
+                data-line=${n++}
+                data-at=${u.at ?? nothing}
+                tabindex="-1"
+              >
+                ${typeof u.at === "number" ? html`<span class="at muted small">${clock(u.at)}</span>` : nothing}<span class="who"
+                  >${u.who}</span
+                ><span>${u.message}</span>
+              </div>`,
           )}
         </div>`,
     )}`;
 }
 
-function answerView(a: AnswerScore): TemplateResult {
+/** How an evidence quote is shown (record.ts makes it a link to its moment). */
+export type QuoteView = (quote: string) => TemplateResult;
+const plainQuote: QuoteView = (q) => html`<blockquote>“${q}”</blockquote>`;
+
+function answerView(a: AnswerScore, quote: QuoteView = plainQuote): TemplateResult {
   const levels = Object.entries(a.competency_levels ?? {});
   return html`<div class="answer">
     <div class="row spread">
@@ -177,7 +192,7 @@ function answerView(a: AnswerScore): TemplateResult {
         ? html`<p class="small answer-text"><span class="muted">Answer:</span> ${a.answer_text}</p>`
         : html`<p class="small muted">No answer.</p>`
     }
-    ${evidenceQuotes(a).map((q) => html`<blockquote>“${q}”</blockquote>`)}
+    ${evidenceQuotes(a).map(quote)}
     ${
       levels.length
         ? html`<ul class="levels small">
@@ -214,6 +229,9 @@ export interface ReportHandlers {
   openReport?: () => void;
   downloadPdf?: () => void;
   saveOverride?: (ev: SubmitEvent) => void;
+  /** Evidence quotes as links to their moment, and the recording beside the transcript. */
+  quote?: QuoteView;
+  recording?: TemplateResult;
 }
 
 /** The headline: the human decision when there is one, the machine's otherwise. */
@@ -237,7 +255,7 @@ function headline(r: EvaluationResult): TemplateResult {
     }`;
 }
 
-export function evaluationSummary(r: EvaluationResult): TemplateResult {
+export function evaluationSummary(r: EvaluationResult, quote?: QuoteView): TemplateResult {
   const s = r.summary ?? {};
   const comp = Object.entries(s.competency_scores ?? {}).sort(([a], [b]) => competencyLabel(a).localeCompare(competencyLabel(b)));
   const chartLabel = `Scores per competency: ${comp.map(([k, v]) => `${competencyLabel(k)} ${fmtScore(v)}`).join(", ")}`;
@@ -314,7 +332,7 @@ export function evaluationSummary(r: EvaluationResult): TemplateResult {
         : nothing
     }
     <h3>Answers and evidence</h3>
-    ${(r.answers ?? []).map(answerView)}`;
+    ${(r.answers ?? []).map((a) => answerView(a, quote))}`;
 }
 
 function overrideView(r: EvaluationResult): TemplateResult {
@@ -382,11 +400,18 @@ export function reportPage(r: EvaluationResult, interview: Interview, stages: St
       </div>
     </div>
     <section class="panel" id="report">
-      ${evaluationSummary(r)}
+      ${evaluationSummary(r, on.quote)}
       <h3>Human decision</h3>
       ${overrideView(r)}
     </section>
-    <section class="panel transcript" id="transcript">${transcriptView(stages)}</section>`;
+    ${
+      on.recording
+        ? html`<div class="record-layout">
+            <section class="panel transcript" id="transcript">${transcriptView(stages)}</section>
+            ${on.recording}
+          </div>`
+        : html`<section class="panel transcript" id="transcript">${transcriptView(stages)}</section>`
+    }`;
 }
 
 function callFieldList(items: CallField[]): TemplateResult {

@@ -253,6 +253,10 @@ export interface Utterance {
    * speech, question, follow_up, nudge, notice, greeting, closing, ...
    */
   kind: string;
+  /**
+   * milliseconds from the start of the session's recording (from the session's start when it is not recorded) to when the line began to be spoken; null in transcripts written before it was recorded
+   */
+  offsetMs: number | null;
   [k: string]: unknown | undefined;
 }
 /**

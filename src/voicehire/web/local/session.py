@@ -13,7 +13,7 @@ import contextlib
 import json
 import logging
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +53,11 @@ ENDED_KEPT = 600.0
 TURN_SETTLE = 0.25
 # Answers waiting while the agent still handles an earlier one (more are refused).
 MAX_QUEUED_ANSWERS = 3
+# What a recruiter watching the session is sent (never audio, turns or errors meant for
+# the candidate's page).
+WATCHED_FRAMES = frozenset({"session", "data", "agent_state", "user_state", "caption"})
+# Seconds between keep-alive comments on a watcher's event stream.
+WATCH_KEEPALIVE = 15.0
 
 EngineFactory = Callable[[Settings, bool], Engines]
 
@@ -105,6 +110,8 @@ class LiveSession:
         self._turn_watch: asyncio.Task[None] | None = None
         self._answers: asyncio.Queue[str] = asyncio.Queue(maxsize=MAX_QUEUED_ANSWERS)
         self._answering: asyncio.Task[None] | None = None
+        # recruiters watching (the dashboard's live view): one queue each
+        self.watchers: set[asyncio.Queue[dict[str, Any] | None]] = set()
 
     @property
     def connected(self) -> bool:
@@ -122,7 +129,11 @@ class LiveSession:
         self.emit_live(entry)
 
     def emit_live(self, frame: WireModel) -> None:
-        self._put(("json", frame.to_wire()))
+        wire = frame.to_wire()
+        self._put(("json", wire))
+        if self.watchers and wire.get("type") in WATCHED_FRAMES:
+            for queue in self.watchers:
+                queue.put_nowait(wire)
 
     def emit_audio(self, pcm: bytes) -> None:
         self._put(("bytes", pcm))
@@ -354,6 +365,44 @@ class LiveSession:
             return
         self._spawn(self.run.runtime.handle_control(message))
 
+    async def watch_frames(self) -> AsyncIterator[dict[str, Any]]:
+        """What the page of this session is shown, for a recruiter: the state, everything
+        said so far, then every caption, stage and agent state as it happens; the stream
+        ends after the interview's end. ``{}`` is a keep-alive."""
+        queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+        # taken at once with the queue's start: later frames come through the queue only
+        self.watchers.add(queue)
+        first = [self.snapshot().to_wire(), *(entry.to_wire() for entry in self.log)]
+        over = any(e.message.type == "interview_ended" for e in self.log)
+        try:
+            for replayed in first:
+                yield replayed
+            if over:
+                return
+            while True:
+                try:
+                    frame = await asyncio.wait_for(queue.get(), WATCH_KEEPALIVE)
+                except TimeoutError:
+                    yield {}
+                    continue
+                if frame is None:
+                    return
+                yield frame
+                message = frame.get("message")
+                if isinstance(message, dict) and message.get("type") == "interview_ended":
+                    return
+        finally:
+            self.watchers.discard(queue)
+
+    async def end_by_recruiter(self) -> bool:
+        """The recruiter's "End interview": the same control message as the candidate's
+        button (the closing line, then the end with reason ``manual_end``)."""
+        run = self.run
+        if run is None or run.runtime.ended.is_set() or run.runtime.ending:
+            return False
+        self._spawn(run.runtime.handle_control(parse_control_message('{"type":"end_interview"}')))
+        return True
+
     def cancel(self, reason: str) -> None:
         """The hiring team cancelled the interview: tell the page, end the session."""
         self.cancelled = True
@@ -408,6 +457,17 @@ class LiveSessionManager:
         if live is None:
             live = self.sessions[room] = LiveSession(self, room, interview_id)
         return live
+
+    def watch(self, room: str) -> AsyncIterator[dict[str, Any]] | None:
+        """The frames of the room's session for the dashboard's live view; None when
+        this process runs no session for the room."""
+        live = self.sessions.get(room)
+        return live.watch_frames() if live is not None else None
+
+    async def end(self, room: str) -> bool:
+        """End the room's running session as its "End interview" button does."""
+        live = self.sessions.get(room)
+        return await live.end_by_recruiter() if live is not None else False
 
     async def cancel(self, room: str, reason: str) -> None:
         """End the room's running session, if any (``POST /api/interviews/{id}/cancel``)."""
