@@ -173,7 +173,6 @@ export async function biasAuditSection(ctx: AdminContext, jobId: string, contain
   let category: Category = categories[0]?.[0] ?? "sex";
   let audit: BiasAudit | null = null;
   let error: TemplateResult | typeof nothing = nothing;
-  const categoryLabel = () => categories.find(([c]) => c === category)?.[1] ?? category;
 
   const load = async () => {
     try {
@@ -245,9 +244,7 @@ export async function biasAuditSection(ctx: AdminContext, jobId: string, contain
           </select>
         </div>
         ${error}
-        <div id="bias-body" aria-live="polite" aria-label=${`Bias audit by ${categoryLabel()}`}>
-          ${audit ? body(audit) : html`<p class="muted">Loading…</p>`}
-        </div>`,
+        <div id="bias-body" aria-live="polite">${audit ? body(audit) : html`<p class="muted">Loading…</p>`}</div>`,
     );
   };
   draw();
