@@ -32,12 +32,21 @@ async def test_the_candidate_can_ask_for_a_person_instead(client) -> None:
         (iid, cand_id, "human_interview")
     ]
     assert "person" in listed[0]["kind_label"] and listed[0]["note"] == "I use a speech device"
+    assert listed[0]["candidate_name"] == "Rui"  # the hiring team sees who asked
+    assert res.json()["candidate_name"] is None  # the link's answer does not say whose it is
+    # one candidate's requests (the candidate's page)
+    other_id, _, other_room = await _room(client)
+    await client.post(f"/api/accommodations/{other_room}", json={"kind": "alternative_format"})
+    mine = await client.get(f"/api/accommodations?candidate_id={cand_id}", headers=ADMIN)
+    assert [r["candidate_id"] for r in mine.json()] == [cand_id]
+    assert len((await client.get("/api/accommodations", headers=ADMIN)).json()) == 2
     # in the candidate's export, and gone with their data
     export = (await client.get(f"/api/candidates/{cand_id}/export", headers=ADMIN)).json()
     assert export["interviews"][0]["accommodation_requests"][0]["kind"] == "human_interview"
     res = await client.delete(f"/api/candidates/{cand_id}", headers=ADMIN)
     assert res.json()["counts"]["accommodation_requests"] == 1
-    assert (await client.get("/api/accommodations", headers=ADMIN)).json() == []
+    left = (await client.get("/api/accommodations", headers=ADMIN)).json()
+    assert [r["candidate_id"] for r in left] == [other_id]
 
 
 async def test_bad_requests_are_refused(client) -> None:

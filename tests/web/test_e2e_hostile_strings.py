@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import httpx
 from playwright.sync_api import Page, Route, expect
 
 from tests.web.conftest import (
@@ -63,6 +64,23 @@ PAGES = (
     "live_agent_state",
     "live_speaker",
     "live_line",
+)
+# Issue 15's screens: the bias audit, webhooks, personal data, the candidate's notices.
+COMPLIANCE = (
+    "accommodation_note",
+    "endpoint_description",
+    "delivery_event",
+    "delivery_url",
+    "delivery_error",
+    "audit_notice",
+    "audit_label",
+    "selfid_notice",
+    "selfid_category",
+    "selfid_option",
+    "ai_notice",
+    "org_notice",
+    "accommodation_contact",
+    "accommodation_option",
 )
 
 
@@ -255,6 +273,7 @@ def test_dashboard_and_candidate_page_show_hostile_strings_as_text(
                 "live_agent_state",
                 "live_speaker",
                 "live_line",
+                *COMPLIANCE,
             ]
         )
     }
@@ -312,6 +331,17 @@ def test_dashboard_and_candidate_page_show_hostile_strings_as_text(
         "/api/interviews",
         json={"candidate_id": candidate["id"], "job_id": job["id"], "plan": "mock"},
     )["interview"]["id"]
+    room = created["interview"]["room_name"]
+    res = httpx.post(
+        f"{live_server.url}/api/accommodations/{room}",
+        json={"kind": "other", "note": h["accommodation_note"]},
+    )
+    assert res.status_code == 201, res.text
+    endpoint = live_server.api(
+        "POST",
+        "/api/webhooks/endpoints",
+        json={"url": "http://127.0.0.1:9/hooks", "description": h["endpoint_description"]},
+    )
 
     ctx = launch(playwright_driver, tmp_path / "profile", FULFILLED_PAGE_ARGS)
     try:
@@ -412,6 +442,7 @@ def test_dashboard_and_candidate_page_show_hostile_strings_as_text(
             rf"/api/interviews/{call_id}/result$",
             {"interview_id": call_id, "result": call_result(h)},
         )
+        serve_compliance(page, job["id"], h)
 
         # The list: names and job titles (also inside each row's aria-label).
         open_with_policy(page, f"{live_server.url}/app#/interviews")
@@ -441,7 +472,12 @@ def test_dashboard_and_candidate_page_show_hostile_strings_as_text(
         assert chart.locator(".fill").nth(1).evaluate("e => e.style.width") == "100%"  # clamped
         # Not on this page: the result's own copies of names, the job level, a call's fields,
         # the job's and the candidate's own pages.
-        elsewhere = {"plan_id", "role", "participant_name", "job_level", *CALL_FIELDS, *PAGES}
+        elsewhere = {
+            *("plan_id", "role", "participant_name", "job_level"),
+            *CALL_FIELDS,
+            *PAGES,
+            *COMPLIANCE,
+        }
         shown = {k: v for k, v in h.items() if k not in elsewhere}
         assert_inert(page, {**shown, "email": email}, "interview detail")
 
@@ -480,6 +516,10 @@ def test_dashboard_and_candidate_page_show_hostile_strings_as_text(
             },
             "job page",
         )
+        # its bias audit: the API's notice and group labels (chart and table)
+        expect(page.locator("#bias-table")).to_be_visible(timeout=15_000)
+        assert_inert(page, {k: h[k] for k in ("audit_notice", "audit_label")}, "bias audit")
+        assert h["selfid_category"] in page.locator("#bias-category").inner_text()
         page.goto(f"{live_server.url}/app#/jobs")
         expect(page.get_by_role("heading", name="New job")).to_be_visible()
         assert_inert(page, {"job_title": h["job_title"]}, "jobs list")
@@ -487,6 +527,15 @@ def test_dashboard_and_candidate_page_show_hostile_strings_as_text(
         # The candidate's page: profile, fields and their gap-filling status, sessions.
         page.goto(f"{live_server.url}/app#/candidates/{candidate['id']}")
         expect(page.locator("#candidate-fields")).to_be_visible(timeout=15_000)
+        expect(page.locator("#personal-data #accommodations")).to_be_visible(timeout=15_000)
+        page.get_by_role("button", name="Delete candidate…").click()
+        expect(page.get_by_role("dialog")).to_be_visible()
+        assert_inert(
+            page,
+            {"candidate_name": h["candidate_name"], "note": h["accommodation_note"]},
+            "delete dialog",
+        )
+        page.get_by_role("button", name="Cancel").click()
         assert_inert(
             page,
             {
@@ -499,6 +548,32 @@ def test_dashboard_and_candidate_page_show_hostile_strings_as_text(
         page.goto(f"{live_server.url}/app#/candidates")
         expect(page.get_by_role("heading", name="Candidates", exact=True)).to_be_visible()
         assert_inert(page, {"candidate_name": h["candidate_name"], "email": email}, "candidates")
+
+        # Personal data: the accommodation requests (the candidate's own note) and the log.
+        page.goto(f"{live_server.url}/app#/privacy")
+        expect(page.locator("#accommodations")).to_be_visible(timeout=15_000)
+        assert_inert(
+            page,
+            {"candidate_name": h["candidate_name"], "note": h["accommodation_note"]},
+            "personal data",
+        )
+
+        # Webhooks: endpoints (description) and deliveries (event, URL, error).
+        page.goto(f"{live_server.url}/app#/webhooks")
+        expect(page.locator("#deliveries")).to_be_visible(timeout=15_000)
+        assert_inert(
+            page,
+            {
+                k: h[k]
+                for k in (
+                    "endpoint_description",
+                    "delivery_event",
+                    "delivery_url",
+                    "delivery_error",
+                )
+            },
+            "webhooks",
+        )
 
         # A call's result: field labels, spoken values and reasons.
         page.goto(f"{live_server.url}/app#/interviews/{call_id}")
@@ -514,6 +589,109 @@ def test_dashboard_and_candidate_page_show_hostile_strings_as_text(
         expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
         assert_inert(page, {"candidate_name": h["candidate_name"]}, "candidate page")
         assert h["job_title"] in page.locator("#header-role").inner_text()
+        # the AI-use notice and the accommodation request's options
+        expect(page.locator("#ai-notice")).to_be_visible()
+        page.get_by_role("button", name="Request an accommodation").click()
+        assert_inert(
+            page,
+            {
+                k: h[k]
+                for k in (
+                    "ai_notice",
+                    "org_notice",
+                    "accommodation_contact",
+                    "accommodation_option",
+                )
+            },
+            "candidate notice",
+        )
+        # the finished interview's optional self-identification question
+        page.route(re.compile(rf"/api/web/join/{re.escape(room)}$"), _finished)
+        page.reload()
+        expect(page.locator("#selfid-form")).to_be_visible(timeout=15_000)
+        assert_inert(page, {k: h[k] for k in ("selfid_notice", "selfid_category")}, "self-id")
+        assert h["selfid_option"] in "".join(page.locator("#selfid-form select").all_inner_texts())
         assert dialogs == []
     finally:
         ctx.close()
+        httpx.delete(
+            f"{live_server.url}/api/webhooks/endpoints/{endpoint['id']}",
+            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+        )
+
+
+def _finished(route: Route) -> None:
+    """The join document as it is, with the interview finished."""
+    response = route.fetch()
+    body = response.json()
+    body["status"] = "completed"
+    route.fulfill(response=response, body=json.dumps(body))
+
+
+def serve_compliance(page: Page, job_id: str, h: dict[str, str]) -> None:
+    """The API's fixed texts (bias audit, notices, the self-identification question) and a
+    delivery log, each with markup in every string."""
+    group = {
+        "decided": 5,
+        "selected": 4,
+        "pending": 0,
+        "selection_rate": 0.8,
+        "impact_ratio": 1.0,
+        "below_four_fifths": False,
+        "small_group": False,
+    }
+    serve(
+        page,
+        rf"/api/jobs/{job_id}/bias-audit\?",
+        {
+            "job_id": job_id,
+            "category": "sex",
+            "notice": h["audit_notice"],
+            "groups": [{**group, "group": "female", "label": h["audit_label"]}],
+        },
+    )
+    serve(
+        page,
+        r"/api/self-identification$",
+        {
+            "notice": h["selfid_notice"],
+            "categories": [
+                {
+                    "category": "sex",
+                    "label": h["selfid_category"],
+                    "options": [{"value": "female", "label": h["selfid_option"]}],
+                }
+            ],
+        },
+    )
+    serve(
+        page,
+        r"/api/candidate-notice$",
+        {
+            "ai_notice": h["ai_notice"],
+            "notice": h["org_notice"],
+            "accommodation_contact": h["accommodation_contact"],
+            "accommodation_options": [{"value": "other", "label": h["accommodation_option"]}],
+        },
+    )
+    delivery = {
+        "id": "whd_hostile",
+        "event_id": "evt_hostile",
+        "event_type": h["delivery_event"],
+        "endpoint_id": "whe_hostile",
+        "url": h["delivery_url"],
+        "status": "failed",
+        "attempts": 10,
+        "max_attempts": 10,
+        "next_attempt_at": None,
+        "last_status_code": 500,
+        "last_error": h["delivery_error"],
+        "replay_of": None,
+        "created_at": "2026-11-28T10:00:00+00:00",
+        "delivered_at": None,
+    }
+    serve(
+        page,
+        r"/api/webhooks/deliveries\?",
+        {"items": [delivery], "total": 1, "limit": 100, "offset": 0},
+    )

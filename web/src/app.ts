@@ -25,6 +25,7 @@ import { parseCallResult, parseEvaluation } from "./dashboard/results";
 import { showCompare } from "./dashboard/compare";
 import { showLive } from "./dashboard/live";
 import { quoteLinks, recordingPanel, recordingSource } from "./dashboard/record";
+import { biasAuditSection, candidatePersonalData, privacyPage, webhooksPage, type AdminContext } from "./dashboard/admin";
 import { briefingResultView, parseBriefingResult } from "./calls/briefing";
 import { linkBox } from "./calls/link";
 import { competencyLabel, outcomeLabel, parseLabels, setLabels } from "./dashboard/labels";
@@ -192,6 +193,8 @@ async function route(): Promise<void> {
     else if (view === "jobs") await jobsPage(isCurrent);
     else if (view === "candidates" && id) await candidatePage(decodeURIComponent(id), isCurrent);
     else if (view === "candidates") await candidatesPage(isCurrent);
+    else if (view === "webhooks") await webhooksPage(adminContext(isCurrent), main, hashQuery());
+    else if (view === "privacy") await privacyPage(adminContext(isCurrent), main, hashQuery());
     else await list(isCurrent);
     if (isCurrent()) focusHeading();
   } catch (err) {
@@ -199,6 +202,14 @@ async function route(): Promise<void> {
   }
 }
 window.addEventListener("hashchange", () => void route());
+
+function adminContext(isCurrent: () => boolean): AdminContext {
+  return { api, toast, token, isCurrent };
+}
+
+function hashQuery(): URLSearchParams {
+  return new URLSearchParams(location.hash.split("?")[1] ?? "");
+}
 
 // --- interview list -----------------------------------------------------------------------
 const MODES: readonly ["" | Mode, string][] = [
@@ -649,9 +660,11 @@ async function jobPage(id: string, isCurrent: () => boolean): Promise<void> {
               ? interviewTable(interviews.items, (iid) => (location.hash = `#/interviews/${encodeURIComponent(iid)}`))
               : html`<p class="muted">No interviews for this job yet.</p>`
           }
-        </section>`,
+        </section>
+        <section class="panel" id="bias-audit" aria-labelledby="bias-title"></section>`,
     );
   draw();
+  await biasAuditSection(adminContext(isCurrent), id, byId("bias-audit"));
 }
 
 // --- candidates -------------------------------------------------------------------------------
@@ -699,8 +712,10 @@ async function candidatePage(id: string, isCurrent: () => boolean): Promise<void
       <section class="panel">
         <h2>Calls and briefings</h2>
         ${calls.length ? interviewTable(calls, open) : html`<p class="muted">No calls or briefings yet.</p>`}
-      </section>`,
+      </section>
+      <section class="panel" id="personal-data" aria-labelledby="personal-title"></section>`,
   );
+  await candidatePersonalData(adminContext(isCurrent), candidate, sessions.items.length, byId("personal-data"));
 }
 
 // --- new interview ------------------------------------------------------------------------

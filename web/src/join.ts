@@ -8,6 +8,8 @@ import { Microphone } from "./audio";
 import { questionsTable } from "./calls/briefing";
 import { parseJoinInfo, type JoinInfo } from "./join-info";
 import { recall, remember } from "./candidate/memory";
+import { noticeBlock } from "./candidate/notice";
+import { selfIdBlock } from "./candidate/self-id";
 import {
   applyMessage,
   initialState,
@@ -83,20 +85,24 @@ async function load(): Promise<void> {
     byId("header-role").textContent = join.role ? `${join.role} · ${join.planTitle}` : join.planTitle;
   }
   if (["completed", "cancelled", "error"].includes(join.status)) {
-    mount(
-      main,
-      endedPanel(
-        `This ${noun} has ended`,
-        kind === "briefing"
-          ? html`<p>
-              This briefing link is no longer active (${join.status}). Its questions and answers are on the interview's page in the
-              dashboard.
-            </p>`
-          : html`<p>
-              Thank you, ${join.candidateName}. This ${noun} link is no longer active (${join.status}). The hiring team will be in touch.
-            </p>`,
-      ),
-    );
+    // A finished interview still offers the optional self-identification question (once).
+    const selfId = kind === "interview" && join.status === "completed" ? selfIdBlock(api, room, () => draw()) : null;
+    const draw = () =>
+      mount(
+        main,
+        html`${endedPanel(
+          `This ${noun} has ended`,
+          kind === "briefing"
+            ? html`<p>
+                This briefing link is no longer active (${join.status}). Its questions and answers are on the interview's page in the
+                dashboard.
+              </p>`
+            : html`<p>
+                Thank you, ${join.candidateName}. This ${noun} link is no longer active (${join.status}). The hiring team will be in touch.
+              </p>`,
+        )}${selfId ? selfId.view() : nothing}`,
+      );
+    draw();
     return;
   }
   if (!join.sessionTypes.includes(join.mode)) {
@@ -157,6 +163,13 @@ function briefingStart(join: JoinInfo): void {
 function consent(join: JoinInfo, kind: Kind): void {
   const noun = NOUN[kind].toLowerCase();
   let agreed = false;
+  let shown = true; // the notice loads in the background: it never redraws a later step
+  const aiNotice =
+    kind === "interview"
+      ? noticeBlock(api, room, () => {
+          if (shown) mount(main, view());
+        })
+      : null;
   const view = () =>
     html`${steps(0)}
       <section class="panel" aria-labelledby="consent-title">
@@ -169,6 +182,7 @@ function consent(join: JoinInfo, kind: Kind): void {
                 stages`
           }${join.maxDuration ? ` · up to ${Math.round(join.maxDuration / 60)} minutes` : ""}
         </p>
+        ${aiNotice ? aiNotice.view() : nothing}
         <h2>Before you start</h2>
         <ul>
           <li>
@@ -209,6 +223,7 @@ function consent(join: JoinInfo, kind: Kind): void {
             id="to-mic"
             ?disabled=${!agreed}
             @click=${() => {
+              shown = false;
               remember(room, { consented: true });
               micCheck(join, kind);
             }}
@@ -297,6 +312,8 @@ function live(join: JoinInfo, kind: Kind): void {
   const total = join.stages.length;
   const s = initialState();
   s.startedAt = recall(room).startedAt;
+  // After an interview: the optional self-identification question, below the end message.
+  const selfId = kind === "interview" ? selfIdBlock(api, room, () => update()) : null;
 
   const top = (): TemplateResult | typeof nothing => {
     if (s.elsewhere)
@@ -307,10 +324,11 @@ function live(join: JoinInfo, kind: Kind): void {
       </section>`;
     if (s.ended)
       return html`<section class="panel notice-panel" id="ended" aria-labelledby="ended-title">
-        <h1 id="ended-title" tabindex="-1">${kind === "briefing" ? "Briefing finished" : "Thank you!"}</h1>
-        <p id="ended-text">${endedText()}</p>
-        ${kind === "briefing" ? questionsTable(briefingPairs(s)) : nothing}
-      </section>`;
+          <h1 id="ended-title" tabindex="-1">${kind === "briefing" ? "Briefing finished" : "Thank you!"}</h1>
+          <p id="ended-text">${endedText()}</p>
+          ${kind === "briefing" ? questionsTable(briefingPairs(s)) : nothing}
+        </section>
+        ${selfId ? selfId.view() : nothing}`;
     if (s.ending) return html`<p class="notice" id="ending" role="status">Ending the ${lower}… the interviewer is saying goodbye.</p>`;
     return nothing;
   };

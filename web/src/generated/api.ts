@@ -100,7 +100,7 @@ export interface paths {
         };
         /**
          * List Accommodations
-         * @description Every request, newest first, for the hiring team to act on.
+         * @description Every request (or one candidate's), newest first, for the hiring team to act on.
          */
         get: operations["list_accommodations_api_accommodations_get"];
         put?: never;
@@ -1222,6 +1222,11 @@ export interface components {
         AccommodationOut: {
             /** Candidate Id */
             candidate_id: string | null;
+            /**
+             * Candidate Name
+             * @description Who asked (for the hiring team's list; None without a candidate)
+             */
+            candidate_name?: string | null;
             /** Created At */
             created_at: string | null;
             /** Id */
@@ -2811,7 +2816,9 @@ export interface operations {
     };
     list_accommodations_api_accommodations_get: {
         parameters: {
-            query?: never;
+            query?: {
+                candidate_id?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;

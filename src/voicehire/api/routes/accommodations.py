@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from voicehire.api.deps import AdminDep, SessionDep, StateDep
 from voicehire.api.errors import ApiError
-from voicehire.api.schemas import ROOM_PATTERN, Body, Text, iso
+from voicehire.api.schemas import ID_PATTERN, ROOM_PATTERN, Body, Text, iso
 from voicehire.storage import repositories as repo
-from voicehire.storage.models import AccommodationRequest, Interview
+from voicehire.storage.models import AccommodationRequest, Candidate, Interview
 
 router = APIRouter(tags=["notices and accommodations"])
 
@@ -55,6 +55,9 @@ class AccommodationOut(BaseModel):
     id: str
     interview_id: str
     candidate_id: str | None
+    candidate_name: str | None = Field(
+        None, description="Who asked (for the hiring team's list; None without a candidate)"
+    )
     kind: str
     kind_label: str
     note: str | None
@@ -85,25 +88,35 @@ async def request_accommodation(
     row = AccommodationRequest(interview_id=interview.id, kind=body.kind, note=body.note)
     session.add(row)
     await session.commit()
-    return _out(row, interview.candidate_id)
+    # the candidate's own answer: no name (the link alone must not reveal whose it is)
+    return _out(row, interview.candidate_id, None)
 
 
 @router.get("/api/accommodations", response_model=list[AccommodationOut])
-async def list_accommodations(session: SessionDep, _: AdminDep) -> list[AccommodationOut]:
-    """Every request, newest first, for the hiring team to act on."""
-    rows = await session.execute(
-        select(AccommodationRequest, Interview.candidate_id)
+async def list_accommodations(
+    session: SessionDep,
+    _: AdminDep,
+    candidate_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+) -> list[AccommodationOut]:
+    """Every request (or one candidate's), newest first, for the hiring team to act on."""
+    query = (
+        select(AccommodationRequest, Interview.candidate_id, Candidate.name)
         .join(Interview, Interview.id == AccommodationRequest.interview_id)
+        .outerjoin(Candidate, Candidate.id == Interview.candidate_id)
         .order_by(AccommodationRequest.created_at.desc())
     )
-    return [_out(req, candidate_id) for req, candidate_id in rows]
+    if candidate_id is not None:
+        query = query.where(Interview.candidate_id == candidate_id)
+    rows = await session.execute(query)
+    return [_out(req, cid, name) for req, cid, name in rows]
 
 
-def _out(row: AccommodationRequest, candidate_id: str | None) -> AccommodationOut:
+def _out(row: AccommodationRequest, candidate_id: str | None, name: str | None) -> AccommodationOut:
     return AccommodationOut(
         id=row.id,
         interview_id=row.interview_id,
         candidate_id=candidate_id,
+        candidate_name=name,
         kind=row.kind,
         kind_label=KIND_LABELS.get(row.kind, row.kind),
         note=row.note,
