@@ -57,10 +57,19 @@ async def test_invite_reminder_expiry_and_resend(tmp_path, smtp):
         invite_ttl_hours=0.5 / 3600,  # half a second
     )
     async with api_client(settings) as client:
+        assert (await client.get("/api/web/config")).json()["email"] is True
         iv = await _interview(client)
+        assert iv["invite"] is None
         url = f"/api/interviews/{iv['id']}/invite"
         sent = (await client.post(url, headers=ADMIN)).json()
         assert sent["sent_to"] == "ada@example.com" and sent["kind"] == "invite"
+        state = (await client.get(f"/api/interviews/{iv['id']}", headers=ADMIN)).json()["invite"]
+        assert state == {
+            "sent_at": sent["sent_at"],
+            "reminded_at": None,
+            "expires_at": sent["expires_at"],
+            "expired": False,
+        }
         [mail] = inbox.messages
         assert mail["To"] == "ada@example.com" and mail["Subject"].startswith("Invitation")
         body = mail.get_payload(decode=True).decode()
@@ -75,14 +84,21 @@ async def test_invite_reminder_expiry_and_resend(tmp_path, smtp):
         reminder = (await client.post(url, json={"kind": "reminder"}, headers=ADMIN)).json()
         assert reminder["expires_at"] == sent["expires_at"]
         assert inbox.messages[-1]["Subject"].startswith("Reminder")
+        state = (await client.get(f"/api/interviews/{iv['id']}", headers=ADMIN)).json()["invite"]
+        assert state["expired"] is True and state["sent_at"] == sent["sent_at"]
+        assert state["reminded_at"] == reminder["sent_at"]
         assert (await client.get(join)).status_code == 410
         again = (await client.post(url, json={"kind": "invite"}, headers=ADMIN)).json()
         assert again["expires_at"] > sent["expires_at"]
         assert (await client.get(join)).status_code == 200
+        state = (await client.get(f"/api/interviews/{iv['id']}", headers=ADMIN)).json()["invite"]
+        assert state["sent_at"] == again["sent_at"] > sent["sent_at"]
+        assert state["expires_at"] == again["expires_at"] and state["expired"] is False
         assert len(inbox.messages) == 3
 
 
 async def test_invites_need_smtp_an_email_and_a_reachable_server(tmp_path, client):
+    assert (await client.get("/api/web/config")).json()["email"] is False
     iv = await _interview(client)
     res = await client.post(f"/api/interviews/{iv['id']}/invite", headers=ADMIN)
     assert res.status_code == 503 and "SMTP_HOST" in res.json()["message"]

@@ -73,6 +73,8 @@ export async function unwrap<T>(pending: Promise<{ data?: T; error?: unknown; re
 export interface WebConfig {
   adminTokenRequired: boolean;
   livekit: boolean;
+  /** Whether SMTP is configured, so invites can be emailed from the dashboard. */
+  email: boolean;
   plans: { id: string; title: string; stages: number }[];
   sessionTypes: string[];
 }
@@ -83,6 +85,7 @@ export function parseWebConfig(value: unknown): WebConfig {
   return {
     adminTokenRequired: v.adminTokenRequired !== false,
     livekit: v.livekit === true,
+    email: v.email === true,
     plans: plans.map((p) => ({ id: str(p.id), title: str(p.title, str(p.id)), stages: typeof p.stages === "number" ? p.stages : 0 })),
     sessionTypes: Array.isArray(v.sessionTypes) ? v.sessionTypes.filter((s): s is string => typeof s === "string") : [],
   };

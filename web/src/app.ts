@@ -26,6 +26,7 @@ import { showCompare } from "./dashboard/compare";
 import { showLive } from "./dashboard/live";
 import { quoteLinks, recordingPanel, recordingSource } from "./dashboard/record";
 import { biasAuditSection, candidatePersonalData, privacyPage, webhooksPage, type AdminContext } from "./dashboard/admin";
+import { InviteMailer } from "./dashboard/invites";
 import { briefingResultView, parseBriefingResult } from "./calls/briefing";
 import { linkBox } from "./calls/link";
 import { competencyLabel, outcomeLabel, parseLabels, setLabels } from "./dashboard/labels";
@@ -729,7 +730,7 @@ async function newInterview(isCurrent: () => boolean): Promise<void> {
   let jobId = "";
   let mode: Mode = "ai_interview";
   let busy = false;
-  let created: TemplateResult | typeof nothing = nothing;
+  let created: () => TemplateResult | typeof nothing = () => nothing;
   const value = (id: string) => byId(id, HTMLInputElement).value.trim();
 
   const submit = async (ev: SubmitEvent) => {
@@ -780,18 +781,24 @@ async function newInterview(isCurrent: () => boolean): Promise<void> {
       jobId = "";
 
       const link = inviteUrl(made.interview.room_name);
-      created = html`<section class="panel" aria-live="polite">
-        <h2>Interview created</h2>
-        <p>Send this invite link to the candidate:</p>
-        <div class="invite">
-          ${inviteBox(link)}
-          <a class="btn secondary" href=${link} target="_blank" rel="noopener">Open</a>
-        </div>
-        <p class="gap-top"><a href=${`#/interviews/${encodeURIComponent(made.interview.id)}`}>View the interview →</a></p>
-      </section>`;
+      const email = cands.items.find((c) => c.id === cid)?.email ?? null;
+      const target = { interviewId: made.interview.id, email, configured: config.email };
+      const mailer = new InviteMailer(api, target, made.interview.invite ?? null, () => isCurrent() && mount(main, view()));
+      created = () =>
+        html`<section class="panel" aria-live="polite">
+          <h2>Interview created</h2>
+          <p>Send this invite link to the candidate:</p>
+          <div class="invite">
+            ${inviteBox(link)}
+            <a class="btn secondary" href=${link} target="_blank" rel="noopener">Open</a>
+          </div>
+          ${mailer.createdView()}
+          <p class="gap-top"><a href=${`#/interviews/${encodeURIComponent(made.interview.id)}`}>View the interview →</a></p>
+        </section>`;
       toast("Interview created");
     } catch (err) {
-      created = notice(message(err));
+      const problem = notice(message(err));
+      created = () => problem;
     } finally {
       busy = false;
       if (isCurrent()) mount(main, view());
@@ -893,7 +900,7 @@ async function newInterview(isCurrent: () => boolean): Promise<void> {
           <button class="btn big" type="submit" id="create" ?disabled=${busy}>Create interview</button>
         </section>
       </form>
-      <div id="created">${created}</div>`;
+      <div id="created">${created()}</div>`;
   mount(main, view());
 }
 
@@ -909,6 +916,8 @@ async function detail(id: string, isCurrent: () => boolean): Promise<void> {
     : null;
   const terminal = TERMINAL.includes(interview.status);
   let status = interview.status;
+  const target = { interviewId: id, email: candidate?.email ?? null, configured: config.email };
+  const invites = new InviteMailer(api, target, interview.invite ?? null, () => update());
   let voiceOut: TemplateResult | typeof nothing = nothing;
   let report: TemplateResult = html`<h2>Evaluation</h2>
     <p class="muted">Loading…</p>`;
@@ -952,6 +961,7 @@ async function detail(id: string, isCurrent: () => boolean): Promise<void> {
               ? nothing
               : html`<h3>Invite link</h3>
                   <div class="invite">${inviteBox(inviteUrl(interview.room_name))}</div>
+                  ${status === "scheduled" ? invites.detailView() : nothing}
                   <p class="gap-top-sm row">
                     <a class="btn small" id="watch-live" href=${`#/interviews/${encodeURIComponent(id)}/live`}>Watch live</a>
                     <button class="btn danger small" id="cancel" @click=${cancel}>Cancel interview</button>

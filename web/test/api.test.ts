@@ -53,6 +53,7 @@ describe("the API client", () => {
     expect(config).toEqual({
       adminTokenRequired: false,
       livekit: false,
+      email: false,
       plans: [{ id: "mock", title: "Mock", stages: 4 }],
       sessionTypes: ["ai_interview"],
     });

@@ -407,6 +407,47 @@ class InterviewVerdict(BaseModel):
         )
 
 
+# An emailed invite's state, kept in the interview's metadata (times only: the address is
+# the candidate record's, read when needed).
+INVITE_EXPIRES_KEY = "inviteExpiresAt"
+INVITE_SENT_KEY = "inviteSentAt"
+INVITE_REMINDED_KEY = "inviteRemindedAt"
+
+
+def metadata_time(meta: dict[str, Any], key: str) -> datetime | None:
+    """An ISO time stored under ``key`` (UTC when it has no zone), or None."""
+    value = meta.get(key)
+    try:
+        when = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when
+
+
+class InviteState(BaseModel):
+    """The emailed invite of an interview: when it was last sent (or resent), the last
+    reminder, and until when its link works."""
+
+    sent_at: str | None = Field(description="The last invite (or resend); null if none was sent")
+    reminded_at: str | None = Field(description="The last reminder; null if none was sent")
+    expires_at: str = Field(description="The link works until then (while scheduled)")
+    expired: bool = Field(description="The link's expiry has passed")
+
+    @classmethod
+    def of(cls, meta: dict[str, Any]) -> InviteState | None:
+        expires = metadata_time(meta, INVITE_EXPIRES_KEY)
+        if expires is None:
+            return None
+        return cls(
+            sent_at=iso(metadata_time(meta, INVITE_SENT_KEY)),
+            reminded_at=iso(metadata_time(meta, INVITE_REMINDED_KEY)),
+            expires_at=expires.isoformat(),
+            expired=expires <= datetime.now(UTC),
+        )
+
+
 def _duration(started: datetime | None, ended: datetime | None) -> float | None:
     if started is None:
         return None
@@ -445,6 +486,9 @@ class InterviewOut(BaseModel):
     stuck: bool = Field(
         False, description="In progress long past its maximum duration with no end reported"
     )
+    invite: InviteState | None = Field(
+        None, description="The emailed invite (POST .../invite); null if none was emailed"
+    )
 
     @classmethod
     def of(cls, i: Any, result: dict[str, Any] | None = None) -> InterviewOut:
@@ -477,6 +521,7 @@ class InterviewOut(BaseModel):
             ended_at=iso(i.ended_at),
             updated_at=iso(i.updated_at),
             stuck=is_stuck(i),
+            invite=InviteState.of(i.room_metadata or {}),
         )
 
 
@@ -507,6 +552,7 @@ class InviteSent(BaseModel):
     kind: str
     sent_to: str
     join_url: str
+    sent_at: str
     expires_at: str
 
 

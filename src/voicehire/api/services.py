@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from voicehire.api import webhooks_out
+from voicehire.api import schemas, webhooks_out
 from voicehire.api.errors import ApiError, not_found
 from voicehire.api.schemas import CandidateOut, InterviewOut, JoinInfo
 from voicehire.api.state import AppState
@@ -89,19 +89,12 @@ def missing_fields(state: AppState, candidate: Candidate) -> list[str]:
     return [registry.spec_name(f) or f for f in record.missing_fields(registry)]
 
 
-INVITE_EXPIRES_KEY = "inviteExpiresAt"
+INVITE_EXPIRES_KEY = schemas.INVITE_EXPIRES_KEY
 
 
 def invite_expiry(meta: dict[str, Any]) -> datetime | None:
     """When an emailed invite link stops working (None: no emailed invite, no expiry)."""
-    value = meta.get(INVITE_EXPIRES_KEY)
-    try:
-        when = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-    if when is not None and when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when
+    return schemas.metadata_time(meta, INVITE_EXPIRES_KEY)
 
 
 def livekit_required(state: AppState):

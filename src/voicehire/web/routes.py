@@ -92,7 +92,8 @@ def manager_of(app: Any) -> LiveSessionManager:
 @router.get("/api/web/config")
 async def web_config(request: Request, state: StateDep) -> dict[str, Any]:
     """What the pages need: whether an admin token is needed from this browser, whether
-    LiveKit is configured, the plans and the session types the agent can run."""
+    LiveKit and email (SMTP, for invites) are configured, the plans and the session types
+    the agent can run."""
     open_admin = auth.check_admin_token(state, None, request) is not None
     plans = []
     for name in BUILTIN_PLANS:
@@ -103,6 +104,7 @@ async def web_config(request: Request, state: StateDep) -> dict[str, Any]:
     return {
         "adminTokenRequired": not open_admin,
         "livekit": state.gateway is not None,
+        "email": bool(state.settings.smtp_host),
         "plans": plans,
         "sessionTypes": list(mode_names()),
         # Words for the ids the dashboard would otherwise show (stages, questions, ...)

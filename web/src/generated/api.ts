@@ -970,7 +970,8 @@ export interface paths {
         /**
          * Web Config
          * @description What the pages need: whether an admin token is needed from this browser, whether
-         *     LiveKit is configured, the plans and the session types the agent can run.
+         *     LiveKit and email (SMTP, for invites) are configured, the plans and the session types
+         *     the agent can run.
          */
         get: operations["web_config_api_web_config_get"];
         put?: never;
@@ -1759,6 +1760,8 @@ export interface components {
             id: string;
             /** Interview Type */
             interview_type: string;
+            /** @description The emailed invite (POST .../invite); null if none was emailed */
+            invite?: components["schemas"]["InviteState"] | null;
             /** Job Id */
             job_id: string | null;
             /** Metadata */
@@ -1848,8 +1851,37 @@ export interface components {
             join_url: string;
             /** Kind */
             kind: string;
+            /** Sent At */
+            sent_at: string;
             /** Sent To */
             sent_to: string;
+        };
+        /**
+         * InviteState
+         * @description The emailed invite of an interview: when it was last sent (or resent), the last
+         *     reminder, and until when its link works.
+         */
+        InviteState: {
+            /**
+             * Expired
+             * @description The link's expiry has passed
+             */
+            expired: boolean;
+            /**
+             * Expires At
+             * @description The link works until then (while scheduled)
+             */
+            expires_at: string;
+            /**
+             * Reminded At
+             * @description The last reminder; null if none was sent
+             */
+            reminded_at: string | null;
+            /**
+             * Sent At
+             * @description The last invite (or resend); null if none was sent
+             */
+            sent_at: string | null;
         };
         /** JobCreate */
         JobCreate: {

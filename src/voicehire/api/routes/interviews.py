@@ -14,6 +14,8 @@ from voicehire.api.errors import ApiError
 from voicehire.api.interview_list import Decision, Order, SortKey
 from voicehire.api.schemas import (
     ID_PATTERN,
+    INVITE_REMINDED_KEY,
+    INVITE_SENT_KEY,
     CancelRequest,
     InterviewCreate,
     InterviewCreated,
@@ -88,9 +90,10 @@ async def send_invite(
             503, "email is not configured: set SMTP_HOST (and SMTP_*)", code="smtp_not_configured"
         )
     meta = dict(interview.room_metadata or {})
+    now = datetime.now(UTC)
     expires = services.invite_expiry(meta)
     if kind == "invite" or expires is None:
-        expires = datetime.now(UTC) + timedelta(hours=settings.invite_ttl_hours)
+        expires = now + timedelta(hours=settings.invite_ttl_hours)
     link = services.join_info(state, interview, None, None, None, str(request.base_url)).join_url
     msg = mailer.invite_message(
         settings,
@@ -106,6 +109,7 @@ async def send_invite(
     except mailer.MailError as exc:
         raise ApiError(502, str(exc), code="smtp_error") from None
     meta[services.INVITE_EXPIRES_KEY] = expires.isoformat()
+    meta[INVITE_REMINDED_KEY if kind == "reminder" else INVITE_SENT_KEY] = now.isoformat()
     interview.room_metadata = meta
     await session.commit()
     return InviteSent(
@@ -113,6 +117,7 @@ async def send_invite(
         kind=kind,
         sent_to=candidate.email,
         join_url=link,
+        sent_at=now.isoformat(),
         expires_at=expires.isoformat(),
     )
 
