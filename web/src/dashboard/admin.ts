@@ -207,8 +207,8 @@ export async function biasAuditSection(ctx: AdminContext, jobId: string, contain
     return html`<p id="bias-summary" role="status">
         ${
           below.length
-            ? html`<strong>⚠ ${below.map((g) => g.label).join(", ")} ${below.length === 1 ? "is" : "are"} below four-fifths</strong>
-                of the highest selection rate: look closer.`
+            ? html`<strong>⚠ ${below.map((g) => g.label).join(", ")} ${below.length === 1 ? "is" : "are"} below four-fifths</strong> of the
+                highest selection rate: look closer.`
             : "No group is below four-fifths of the highest selection rate."
         }
         ${a.groups.some((g) => g.small_group && g.decided > 0) ? " Groups marked “small group” have fewer than 5 decided candidates: their rates say little." : ""}
