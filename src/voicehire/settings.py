@@ -194,6 +194,14 @@ class Settings(BaseSettings):
     smtp_starttls: bool = True
     smtp_from: str = "VoiceHire <noreply@localhost>"
     invite_ttl_hours: float = Field(72.0, gt=0, description="how long an emailed invite link works")
+    # an interview never started becomes a no-show when its invite link expires or,
+    # without an emailed invite, this many hours after it was created (0 = never)
+    no_show_after_hours: float = Field(
+        168.0, ge=0, description="Hours after creation an unstarted interview is a no-show"
+    )
+    no_show_check_interval: float = Field(
+        300.0, gt=0, description="Seconds between no-show checks while the API runs"
+    )
     vh_public_url: str | None = Field(
         None,
         description="Public base URL of invite links (e.g. https://hire.example.com); "
