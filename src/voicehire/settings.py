@@ -75,6 +75,12 @@ class Settings(BaseSettings):
     espeak_voice: str = "en-us"
     espeak_rate: int = Field(175, ge=80, le=450, description="espeak-ng words per minute")
     # offline speech (the `speech` extra): Whisper base in, a Piper voice out
+    reconnect_grace: float = Field(
+        120.0,
+        gt=0,
+        description="Seconds the browser transport waits for a dropped page to come back "
+        "before the interview ends as abandoned",
+    )
     local_stt_model: Literal["whisper-base"] = "whisper-base"
     local_stt_beam_size: int = Field(1, ge=1, le=10, description="1 = greedy (fastest)")
     local_stt_threads: int = Field(0, ge=0, description="CPU threads for Whisper; 0 = all")
