@@ -75,6 +75,12 @@ class Settings(BaseSettings):
     espeak_voice: str = "en-us"
     espeak_rate: int = Field(175, ge=80, le=450, description="espeak-ng words per minute")
     # offline speech (the `speech` extra): Whisper base in, a Piper voice out
+    reconnect_grace: float = Field(
+        120.0,
+        gt=0,
+        description="Seconds the browser transport waits for a dropped page to come back "
+        "before the interview ends as abandoned",
+    )
     local_stt_model: Literal["whisper-base"] = "whisper-base"
     local_stt_beam_size: int = Field(1, ge=1, le=10, description="1 = greedy (fastest)")
     local_stt_threads: int = Field(0, ge=0, description="CPU threads for Whisper; 0 = all")
@@ -194,6 +200,14 @@ class Settings(BaseSettings):
     smtp_starttls: bool = True
     smtp_from: str = "VoiceHire <noreply@localhost>"
     invite_ttl_hours: float = Field(72.0, gt=0, description="how long an emailed invite link works")
+    # an interview never started becomes a no-show when its invite link expires or,
+    # without an emailed invite, this many hours after it was created (0 = never)
+    no_show_after_hours: float = Field(
+        168.0, ge=0, description="Hours after creation an unstarted interview is a no-show"
+    )
+    no_show_check_interval: float = Field(
+        300.0, gt=0, description="Seconds between no-show checks while the API runs"
+    )
     vh_public_url: str | None = Field(
         None,
         description="Public base URL of invite links (e.g. https://hire.example.com); "

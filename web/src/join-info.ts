@@ -17,6 +17,7 @@ export interface JoinInfo {
   token: string | null;
   livekitUrl: string | null;
   recordingNotice: string | null; // set when the interview's audio is recorded
+  message: string | null; // why a finished link no longer works (e.g. it expired unused)
 }
 
 export function parseJoinInfo(value: unknown): JoinInfo {
@@ -39,5 +40,6 @@ export function parseJoinInfo(value: unknown): JoinInfo {
     token: typeof v.token === "string" && v.token ? v.token : null,
     livekitUrl: typeof v.livekitUrl === "string" && v.livekitUrl ? v.livekitUrl : null,
     recordingNotice: typeof v.recordingNotice === "string" && v.recordingNotice ? v.recordingNotice : null,
+    message: typeof v.message === "string" && v.message ? v.message : null,
   };
 }

@@ -97,9 +97,12 @@ async function load(): Promise<void> {
                 This briefing link is no longer active (${join.status}). Its questions and answers are on the interview's page in the
                 dashboard.
               </p>`
-            : html`<p>
-                Thank you, ${join.candidateName}. This ${noun} link is no longer active (${join.status}). The hiring team will be in touch.
-              </p>`,
+            : join.status === "cancelled" && join.message
+              ? html`<p>${join.message}</p>`
+              : html`<p>
+                  Thank you, ${join.candidateName}. This ${noun} link is no longer active (${join.status}). The hiring team will be in
+                  touch.
+                </p>`,
         )}${selfId ? selfId.view() : nothing}`,
       );
     draw();

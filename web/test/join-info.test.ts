@@ -9,4 +9,10 @@ describe("parseJoinInfo", () => {
     expect(parseJoinInfo({ room: "r", recordingNotice: null }).recordingNotice).toBeNull();
     expect(parseJoinInfo({ room: "r" }).recordingNotice).toBeNull();
   });
+
+  it("keeps the server's reason a finished link no longer works", () => {
+    const message = "This interview link expired before the interview was started; ask the hiring team for a new one.";
+    expect(parseJoinInfo({ room: "r", status: "cancelled", message }).message).toBe(message);
+    expect(parseJoinInfo({ room: "r" }).message).toBeNull();
+  });
 });

@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from voicehire import __version__
 from voicehire.api import reconcile
 from voicehire.api.errors import error_body, install_error_handlers
+from voicehire.api.no_show import NoShowTask
 from voicehire.api.retention import RetentionTask
 from voicehire.api.routes import (
     accommodations,
@@ -236,15 +237,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     state = AppState.from_settings(settings)
     retention = RetentionTask(settings, state.db)
+    no_shows = NoShowTask(state)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         await state.start()
         retention.start()
+        no_shows.start()
         try:
             async with reconcile.running(state):
                 yield
         finally:
+            await no_shows.stop()
             await retention.stop()
             await state.stop()
 
@@ -263,6 +267,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.vh = state
     app.state.retention = retention
+    app.state.no_shows = no_shows
     _offline_docs(app)
     install_error_handlers(app)
     for module in (

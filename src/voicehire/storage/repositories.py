@@ -272,6 +272,11 @@ def is_stuck(interview: Interview, now: datetime | None = None) -> bool:
     return now - _aware(started) > timedelta(seconds=limit) + STUCK_GRACE
 
 
+async def scheduled_interviews(session: AsyncSession) -> Sequence[Interview]:
+    """Interviews still waiting for their candidate (status ``scheduled``)."""
+    return (await session.scalars(select(Interview).where(Interview.status == "scheduled"))).all()
+
+
 async def ended_without_result(
     session: AsyncSession, *, ended_before: datetime
 ) -> list[tuple[str, dict[str, Any]]]:

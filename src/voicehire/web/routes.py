@@ -28,6 +28,7 @@ from voicehire.api import auth, services, webhooks_out
 from voicehire.api.deps import AdminDep, SessionDep, StateDep
 from voicehire.api.errors import ApiError
 from voicehire.api.schemas import ID_PATTERN, ROOM_PATTERN
+from voicehire.domain.outcome import interview_outcome
 from voicehire.domain.plan import BUILTIN_PLANS, load_plan
 from voicehire.storage import repositories as repo
 from voicehire.web.local.protocol import serve_socket
@@ -163,11 +164,19 @@ async def join_info(room: RoomName, state: StateDep, session: SessionDep) -> dic
         "recordingNotice": state.settings.recording_notice if meta.get("enableRecording") else None,
     }
     if repo.is_terminal(interview):  # no token: the link no longer opens a session
-        body["message"] = (
-            "This interview was cancelled by the hiring team; this link no longer works."
-            if interview.status == "cancelled"
-            else f"This interview has ended ({interview.status}); this link no longer works."
-        )
+        if interview_outcome(interview.status, interview.end_reason) == "no_show":
+            body["message"] = (
+                "This interview link expired before the interview was started; "
+                "ask the hiring team for a new one."
+            )
+        elif interview.status == "cancelled":
+            body["message"] = (
+                "This interview was cancelled by the hiring team; this link no longer works."
+            )
+        else:
+            body["message"] = (
+                f"This interview has ended ({interview.status}); this link no longer works."
+            )
     elif state.gateway is not None:
         candidate = (
             await repo.get_candidate(session, interview.candidate_id)

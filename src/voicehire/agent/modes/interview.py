@@ -202,9 +202,10 @@ class InterviewRuntime(SessionRuntime):
         self._answered_in_stage = True
         intent = classify(text, self.language)
         self._thinking = intent.kind == "thinking"
-        if not intent.is_answer and intent.kind != "injection":
-            # A repeat request, a skip, a question about the role...: kept in the
-            # transcript under the open question, never remembered as an answer (so the
+        if not intent.is_answer:
+            # A repeat request, a skip, a question about the role, an injection attempt
+            # (declined, like off-topic turns)...: kept in the transcript under the open
+            # question (the report flags it), never remembered as an answer (so the
             # interviewer cannot quote it back as "you mentioned earlier that...").
             return self.flow.current_question_id
         return self.flow.record_answer(text)

@@ -45,8 +45,6 @@ from voicehire.web.local.audio import BrowserAudioInput, BrowserAudioOutput, Bro
 
 logger = logging.getLogger(__name__)
 
-# Seconds a session waits for a dropped browser to come back before ending the interview.
-RECONNECT_GRACE = 120.0
 # Seconds a finished session stays in memory for pages that reconnect late.
 ENDED_KEPT = 600.0
 # Seconds the agent must stay listening before the page is told it is the candidate's turn.
@@ -440,7 +438,8 @@ class LiveSessionManager:
         self.settings = settings
         self.sessions: dict[str, LiveSession] = {}
         self.engine_factory: EngineFactory = default_engines
-        self.reconnect_grace = RECONNECT_GRACE
+        # Seconds a session waits for a dropped browser before ending it (RECONNECT_GRACE).
+        self.reconnect_grace = settings.reconnect_grace
         self.end_hooks: list[EndHook] = []
         # Where call modes read and save candidate records (the API's database, in-process).
         self.platform: Any = None
