@@ -200,10 +200,13 @@ class Settings(BaseSettings):
     smtp_starttls: bool = True
     smtp_from: str = "VoiceHire <noreply@localhost>"
     invite_ttl_hours: float = Field(72.0, gt=0, description="how long an emailed invite link works")
-    # an interview never started becomes a no-show when its invite link expires or,
-    # without an emailed invite, this many hours after it was created (0 = never)
+    # an interview never started becomes a no-show this many hours after its emailed link
+    # expired (a resend until then gives a fresh expiry) or after its creation (0 = never)
     no_show_after_hours: float = Field(
-        168.0, ge=0, description="Hours after creation an unstarted interview is a no-show"
+        168.0,
+        ge=0,
+        description="Hours after an unstarted interview's emailed link expired (or after its "
+        "creation, without an invite) that it becomes a no-show; 0: never",
     )
     no_show_check_interval: float = Field(
         300.0, gt=0, description="Seconds between no-show checks while the API runs"

@@ -63,8 +63,11 @@ async def test_expired_invite_and_old_uninvited_interview_become_no_shows(tmp_pa
         # 49 h: the uninvited interview is past NO_SHOW_AFTER_HOURS; the invite still works
         task.clock = lambda: now + timedelta(hours=49)
         assert await task.run_once() == [uninvited["id"]]
-        # 73 h: the invite expired; a running interview is never a no-show
+        # 73 h: the invite expired, but the hiring team may still resend it for 48 h
         task.clock = lambda: now + timedelta(hours=73)
+        assert await task.run_once() == []
+        # 121 h: nobody resent it; a running interview is never a no-show
+        task.clock = lambda: now + timedelta(hours=121)
         assert await task.run_once() == [invited["id"]]
         assert await task.run_once() == []
 

@@ -3,9 +3,10 @@ no-show (status ``cancelled``, end reason ``candidate_no_show``, outcome ``no_sh
 
 The LiveKit worker decides this itself when nobody joins its room; with the browser
 transport (``voicehire serve`` without LiveKit) no process waits on an unopened link, so
-every ``NO_SHOW_CHECK_INTERVAL`` seconds this task ends the scheduled interviews whose
-invite link expired (``INVITE_TTL_HOURS`` after the last invite) or, when no invite was
-emailed, that were created more than ``NO_SHOW_AFTER_HOURS`` ago."""
+every ``NO_SHOW_CHECK_INTERVAL`` seconds this task ends the scheduled interviews that
+nobody started ``NO_SHOW_AFTER_HOURS`` after their emailed link expired (the window in
+which the hiring team may still resend it) or, when no invite was emailed, after they were
+created."""
 
 from __future__ import annotations
 
@@ -33,14 +34,16 @@ def _aware(when: datetime) -> datetime:
 
 
 def no_show_deadline(interview: Interview, after_hours: float) -> datetime | None:
-    """When a scheduled interview becomes a no-show: its invite's expiry, else its
-    creation plus ``after_hours`` (None: never)."""
-    expires = services.invite_expiry(interview.room_metadata or {})
-    if expires is not None:
-        return _aware(expires)
-    if after_hours <= 0 or interview.created_at is None:
+    """When a scheduled interview becomes a no-show: ``after_hours`` after its emailed
+    link expired (a resend in between starts a new expiry), else after its creation
+    (None: never)."""
+    if after_hours <= 0:
         return None
-    return _aware(interview.created_at) + timedelta(hours=after_hours)
+    expires = services.invite_expiry(interview.room_metadata or {})
+    start = expires if expires is not None else interview.created_at
+    if start is None:
+        return None
+    return _aware(start) + timedelta(hours=after_hours)
 
 
 class NoShowTask:
