@@ -105,6 +105,8 @@ class SessionRuntime:
         self.recorder: TranscriptRecorder | None = None
         # the audio recorder a transport wrapped around the session (enableRecording)
         self.audio_recorder: Any = None
+        # LiveKit Egress recording the room (RECORDING_BACKEND=egress), when it started
+        self.egress_id: str | None = None
         self.outcome: SessionOutcome | None = None
         self.ended = asyncio.Event()
         self.changed = Signal()  # agent state, conversation or flow changed
