@@ -106,3 +106,36 @@ async def test_the_agent_backend_never_calls_livekit():
     gateway = RefusingGateway()
     assert await start_room_egress(make_settings(), "r", "iv", gateway=gateway) is None
     assert gateway.requests == []
+
+
+async def test_the_egress_id_is_kept_in_the_interviews_transcript(start_interview):
+    from voicehire.domain.messages import ControlMessage
+
+    run = await start_interview()
+    run.runtime.egress_id = "EG_abc123"  # as record_room set it in a room
+    assert await run.runtime.handle_control(ControlMessage(type="end_interview", data={}))
+    metadata = run.runtime.outcome.transcript["metadata"]
+    assert metadata["recording"] == {"backend": "egress", "egressId": "EG_abc123"}
+
+
+class StoppingGateway:
+    def __init__(self, fail: bool = False):
+        self.fail = fail
+        self.stopped = []
+
+    async def stop_egress(self, egress_id, room=""):
+        self.stopped.append((egress_id, room))
+        if self.fail:
+            raise LiveKitGatewayError("LiveKit StopEgress failed: not_found (404)")
+
+
+async def test_the_egress_is_stopped_and_a_failed_stop_is_only_a_warning(caplog):
+    from voicehire.agent.recording import stop_room_egress
+
+    gateway = StoppingGateway()
+    await stop_room_egress(egress_settings(), "iv-1", "EG_1", "room-1", gateway=gateway)
+    assert gateway.stopped == [("EG_1", "room-1")]
+    failing = StoppingGateway(fail=True)
+    with caplog.at_level(logging.WARNING):
+        await stop_room_egress(egress_settings(), "iv-1", "EG_2", "room-1", gateway=failing)
+    assert "LiveKit Egress could not be stopped" in caplog.text

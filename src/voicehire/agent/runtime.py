@@ -504,6 +504,8 @@ class SessionRuntime:
         )
         path = error = None
         metadata: dict[str, Any] = {"candidateInfo": self.candidate_info, "usage": self.usage()}
+        if self.egress_id is not None:  # the recording is LiveKit Egress's (RECORDING_BACKEND)
+            metadata["recording"] = {"backend": "egress", "egressId": self.egress_id}
         metadata.update(self.transcript_metadata())
         assert self.recorder is not None, "bind_io() first"
         try:
