@@ -31,8 +31,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveKitServerCo
         yield config
 
 
-def settings_for(config: LiveKitServerConfig, tmp_path: Path):
+def settings_for(config: LiveKitServerConfig, tmp_path: Path, **overrides):
     return make_settings(
+        **overrides,
         livekit_url=config.http_url,
         livekit_api_key=config.api_key,
         livekit_api_secret=config.api_secret,
@@ -66,7 +67,12 @@ async def test_the_servers_refusal_is_a_clear_gateway_error(server, tmp_path):
 
 
 async def test_the_worker_falls_back_to_the_agents_recorder(server, tmp_path, caplog):
-    settings = settings_for(server, tmp_path)
+    # the server takes about 20 s to refuse; wait for its answer here
+    settings = settings_for(server, tmp_path, recording_egress_timeout=60)
+    gateway = LiveKitGateway.from_settings(settings)
+    assert gateway is not None
+    await gateway.create_room("fallback-room", {})
+    await gateway.aclose()
     session: AgentSession = AgentSession()
     with caplog.at_level(logging.INFO):
         egress_id, record = await record_room(session, settings, "iv-fallback", "fallback-room")
@@ -78,3 +84,15 @@ async def test_the_worker_falls_back_to_the_agents_recorder(server, tmp_path, ca
     assert warning.levelno == logging.WARNING
     assert "StartRoomCompositeEgress" in warning.error  # the server's refusal, in the log
     assert all(SECRET not in repr(r.__dict__) for r in caplog.records)
+
+
+async def test_an_egress_that_does_not_answer_in_time_falls_back(server, tmp_path, caplog):
+    settings = settings_for(server, tmp_path, recording_egress_timeout=1)
+    gateway = LiveKitGateway.from_settings(settings)
+    assert gateway is not None
+    await gateway.create_room("slow-room", {})
+    await gateway.aclose()
+    with caplog.at_level(logging.WARNING):
+        egress_id, record = await record_room(AgentSession(), settings, "iv-slow", "slow-room")
+    assert egress_id is None and record == RECORD_AUDIO_ONLY
+    assert "did not answer within 1 s" in caplog.text

@@ -156,7 +156,18 @@ async def start_room_egress(
         )
         return None
     try:
-        return await gateway.start_audio_egress(room, target)
+        # the session starts only after this: a server without an egress service takes
+        # about 20 s to refuse, so the wait is bounded
+        return await asyncio.wait_for(
+            gateway.start_audio_egress(room, target), settings.recording_egress_timeout
+        )
+    except TimeoutError:
+        logger.warning(
+            f"LiveKit Egress did not answer within {settings.recording_egress_timeout:g} s "
+            "(RECORDING_EGRESS_TIMEOUT; does this deployment run an egress service?)" + fallback,
+            extra={"interview_id": interview_id},
+        )
+        return None
     except LiveKitGatewayError as exc:
         logger.warning(
             "LiveKit Egress did not start (does this deployment run an egress service?)" + fallback,
