@@ -15,12 +15,19 @@ import json
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 from livekit import api
 from livekit.protocol.agent_dispatch import CreateAgentDispatchRequest, RoomAgentDispatch
+from livekit.protocol.egress import (
+    EncodedFileOutput,
+    EncodedFileType,
+    RoomCompositeEgressRequest,
+    S3Upload,
+    StopEgressRequest,
+)
 from livekit.protocol.models import DataPacket, ParticipantInfo
 from livekit.protocol.room import (
     CreateRoomRequest,
@@ -130,6 +137,38 @@ def make_join_token(
             )
         )
     return str(token.to_jwt())
+
+
+@dataclass(frozen=True)
+class EgressTarget:
+    """Where a room-composite egress uploads its file: one S3-compatible bucket and key."""
+
+    bucket: str
+    key: str
+    region: str = ""
+    endpoint: str = ""
+    access_key: str = ""
+    secret: str = field(default="", repr=False)  # never printed or logged
+
+    def describe(self) -> str:
+        where = f" at {self.endpoint}" if self.endpoint else ""
+        return f"s3://{self.bucket}/{self.key}{where}"
+
+
+def audio_egress_request(room: str, target: EgressTarget) -> RoomCompositeEgressRequest:
+    """A room-composite egress of ``room``'s audio only (every participant mixed), as one
+    Ogg/Opus file uploaded to ``target``."""
+    s3 = S3Upload(
+        bucket=target.bucket,
+        region=target.region,
+        endpoint=target.endpoint,
+        access_key=target.access_key,
+        secret=target.secret,
+        # MinIO and most non-AWS stores need path-style addressing
+        force_path_style=bool(target.endpoint),
+    )
+    output = EncodedFileOutput(file_type=EncodedFileType.OGG, filepath=target.key, s3=s3)
+    return RoomCompositeEgressRequest(room_name=room, audio_only=True, file_outputs=[output])
 
 
 def _enum_name(enum: Any, value: int) -> str:
@@ -337,6 +376,38 @@ class LiveKitGateway:
             raise
         logger.info("room deleted", extra={"room": room})
         return True
+
+    async def start_audio_egress(self, room: str, target: EgressTarget) -> str:
+        """Start recording ``room``'s audio with LiveKit Egress into ``target``; returns the
+        egress id. Raises :class:`LiveKitGatewayError` when the server refuses (a
+        deployment without an egress service answers with an error)."""
+        req = audio_egress_request(room, target)
+        try:
+            info = await self._call(
+                "StartRoomCompositeEgress",
+                room,
+                lambda c: c.egress.start_room_composite_egress(req),
+            )
+        except LiveKitGatewayError as exc:
+            raise LiveKitGatewayError(
+                f"{exc} (recording with LiveKit Egress needs an egress service connected "
+                "to this LiveKit server; without one set RECORDING_BACKEND=agent)",
+                not_found=exc.not_found,
+            ) from None
+        logger.info(
+            "egress started",
+            extra={"room": room, "egress_id": info.egress_id, "target": target.describe()},
+        )
+        return str(info.egress_id)
+
+    async def stop_egress(self, egress_id: str, room: str = "") -> None:
+        """Stop an egress (it finishes and uploads its file)."""
+        await self._call(
+            "StopEgress",
+            room or egress_id,
+            lambda c: c.egress.stop_egress(StopEgressRequest(egress_id=egress_id)),
+        )
+        logger.info("egress stopped", extra={"room": room, "egress_id": egress_id})
 
     async def ping(self) -> bool:
         try:

@@ -168,6 +168,18 @@ class Settings(BaseSettings):
     )
     # --- Recording (enableRecording in the session metadata) ----------------------------------
     recording_dir: Path = Field(Path("recordings"), description="Local Ogg/Opus recordings")
+    recording_backend: Literal["agent", "egress"] = Field(
+        "agent",
+        description="Who records a LiveKit room: the agent's recorder, or LiveKit Egress "
+        "(uploads to TRANSCRIPT_BUCKET; falls back to the agent when egress is refused)",
+    )
+    recording_egress_timeout: float = Field(
+        5.0,
+        gt=0,
+        le=60,
+        description="Seconds the worker waits for LiveKit to start an egress before the "
+        "agent records instead (the session starts only after it)",
+    )
     recording_notice: str = Field(
         "This interview is recorded (your voice and the interviewer's) and kept with its "
         "transcript for the hiring team.",

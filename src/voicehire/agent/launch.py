@@ -25,7 +25,7 @@ from voicehire.agent.modes import mode_for
 from voicehire.agent.recording import (
     attach_recorder,
     keep_when_closed,
-    room_record_option,
+    record_room,
     start_recorder,
 )
 from voicehire.agent.runtime import RuntimeOptions, SessionRuntime, runtime_options
@@ -141,8 +141,13 @@ async def start_session(
             keep_when_closed(session, settings, runtime.session_id, recorder)
         await session.start(agent=runtime.begin())
         return session
+    record: dict[str, bool] | bool = False
     if recording:
-        keep_when_closed(session, settings, runtime.session_id)
+        # RECORDING_BACKEND=egress: LiveKit Egress records the room; otherwise, or when
+        # egress could not start, the framework's recorder does
+        runtime.egress_id, record = await record_room(
+            session, settings, runtime.session_id, io.room.name
+        )
     await session.start(
         agent=runtime.first_agent(),
         room=io.room,
@@ -152,6 +157,6 @@ async def start_session(
             audio_output=engines.tts is not None,
             close_on_disconnect=True,
         ),
-        record=room_record_option(recording),  # type: ignore[arg-type]
+        record=record,  # type: ignore[arg-type]
     )
     return session

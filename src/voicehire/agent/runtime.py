@@ -105,6 +105,8 @@ class SessionRuntime:
         self.recorder: TranscriptRecorder | None = None
         # the audio recorder a transport wrapped around the session (enableRecording)
         self.audio_recorder: Any = None
+        # LiveKit Egress recording the room (RECORDING_BACKEND=egress), when it started
+        self.egress_id: str | None = None
         self.outcome: SessionOutcome | None = None
         self.ended = asyncio.Event()
         self.changed = Signal()  # agent state, conversation or flow changed
@@ -502,6 +504,8 @@ class SessionRuntime:
         )
         path = error = None
         metadata: dict[str, Any] = {"candidateInfo": self.candidate_info, "usage": self.usage()}
+        if self.egress_id is not None:  # the recording is LiveKit Egress's (RECORDING_BACKEND)
+            metadata["recording"] = {"backend": "egress", "egressId": self.egress_id}
         metadata.update(self.transcript_metadata())
         assert self.recorder is not None, "bind_io() first"
         try:
