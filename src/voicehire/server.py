@@ -33,7 +33,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Run the control-plane API and the web app. Migrations are applied on "
         "start. Docs at /docs. Without VH_ADMIN_TOKEN, management endpoints accept requests "
         "from this machine only; binding to a non-loopback address without it generates an "
-        "admin token and prints it.",
+        "admin token for the run and writes it to VH_ADMIN_TOKEN_FILE (default ./admin-token, "
+        "mode 0600): the path is printed, never the token.",
     )
     s.add_argument("--host", help="bind address (default VH_API_HOST, 127.0.0.1)")
     s.add_argument("--port", type=int, help="port (default VH_API_PORT, 8000)")

@@ -203,6 +203,11 @@ class Settings(BaseSettings):
     vh_admin_token: SecretStr | None = Field(
         None, description="Admin credential for management API"
     )
+    vh_admin_token_file: Path = Field(
+        Path("admin-token"),
+        description="Where `voicehire serve` writes the admin token it generates (mode 0600) "
+        "when it listens beyond this machine without VH_ADMIN_TOKEN; never printed",
+    )
     vh_jwt_secret: SecretStr | None = Field(None, description="Signing key for M2M JWTs")
     # email invites and reminders (POST /api/interviews/{id}/invite); off without a host
     smtp_host: str | None = None

@@ -113,3 +113,63 @@ def test_invalid_setting_is_reported_before_anything_runs(tmp_path):
     r = voicehire("interview", cwd=tmp_path)
     assert r.returncode == 2
     assert "SILENCE_TIMEOUT" in r.stderr and "Invalid VoiceHire settings" in r.stderr
+
+
+def test_report_dir_is_where_the_interview_and_the_worker_write_reports(tmp_path, monkeypatch):
+    """REPORT_DIR (issue 12, item 17): ``voicehire interview --answers`` writes its report
+    there and not in ./reports; the worker's end of an interview (``produce_result`` with
+    the worker's ``get_settings()``) writes there too."""
+    import asyncio
+
+    from voicehire.agent.launch import SessionRequest, build_runtime
+    from voicehire.domain.config import SessionConfig
+    from voicehire.domain.outcome import SessionOutcome
+    from voicehire.settings import get_settings
+
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        f'candidate: {{name: Riley}}\nanswers:\n  - "{LONG}"\n  - "{LONG}"\n  - "{LONG}"\n'
+        "  - No questions.\n"
+    )
+    elsewhere = tmp_path / "kept" / "reports-here"
+    monkeypatch.setenv("REPORT_DIR", str(elsewhere))  # voicehire() passes the environment
+    r = voicehire(
+        "interview",
+        "--plan",
+        str(PLAN),
+        "--answers",
+        str(answers),
+        "--transcripts",
+        "out",
+        cwd=tmp_path,
+    )
+    assert r.returncode == 0, r.stderr
+    html = list(elsewhere.glob("*.html"))
+    assert len(html) == 1 and len(list(elsewhere.glob("*.json"))) == 1
+    assert str(html[0].resolve()) in r.stdout  # the summary names where it is
+    assert not (tmp_path / "reports").exists()
+
+    # The worker: settings from the environment, the runtime's produce_result.
+    [full] = (tmp_path / "out").glob("interview_*_full_*.json")
+    transcript = json.loads(full.read_text())
+    worker_dir = tmp_path / "worker-reports"
+    monkeypatch.setenv("REPORT_DIR", str(worker_dir))
+    monkeypatch.setenv("LLM_PROVIDER", "policy")
+    monkeypatch.setenv("TRANSCRIPT_DIR", str(tmp_path / "worker-transcripts"))
+    monkeypatch.chdir(tmp_path)
+    settings = get_settings()
+    assert settings.report_dir == worker_dir
+
+    async def end_of_worker_interview() -> dict:
+        runtime = await build_runtime(
+            SessionRequest(settings=settings, config=SessionConfig(), plan=str(PLAN))
+        )
+        outcome = SessionOutcome(
+            mode="ai_interview", session_id="s1", end_reason="completed", transcript=transcript
+        )
+        return await runtime.produce_result(outcome, settings)
+
+    result = asyncio.run(end_of_worker_interview())
+    assert result.get("summary")
+    assert len(list(worker_dir.glob("*.html"))) == 1
+    assert not (tmp_path / "reports").exists()

@@ -234,6 +234,7 @@ async def test_candidate_asking_to_stop_ends_the_interview(start_interview):
 
 async def test_control_messages(start_interview):
     run = await start_interview()
+    run.runtime.next_question_min_wait = run.runtime.next_question_interval = 0
     assert await wait_for_turn(run)
     assert await run.runtime.handle_control(ControlMessage(type="start_interview", data={})) == (
         "already_started"
@@ -264,6 +265,38 @@ async def test_control_messages(start_interview):
     assert outcome.transcript["sessionInfo"]["participantName"] == "Sam"
     assert outcome.transcript["metadata"]["candidateInfo"]["pronouns"] == "she/her"
     assert "Sam" in agent_lines(run)[-1] and "Samantha" not in agent_lines(run)[-1]
+
+
+async def test_candidate_next_question_is_rate_limited(start_interview, monkeypatch):
+    """Repeating ``next_question`` (from a page or a room participant: both reach the
+    runtime's handle_control) cannot skip to the end: a skip needs the question answered
+    or waited on for a while, and at most one per interval; the end still works."""
+    from voicehire.agent.modes import interview as mode
+
+    clock = [1000.0]
+    monkeypatch.setattr(mode, "_now", lambda: clock[0])
+    run = await start_interview()
+    assert await wait_for_turn(run)
+    skip = ControlMessage(type="next_question", data={})
+    stage = run.runtime.flow.current_stage.id
+    # spam at once: nothing skipped, the interview stays where it was
+    assert [await run.runtime.handle_control(skip) for _ in range(20)] == ["too_soon"] * 20
+    assert run.runtime.flow.current_stage.id == stage
+    # after waiting on it long enough, one skip; repeating it at once is refused
+    clock[0] += mode.NEXT_QUESTION_MIN_WAIT
+    assert await run.runtime.handle_control(skip) == "advanced"
+    await wait_until(lambda: run.runtime.flow.current_stage.id == "work")
+    assert await wait_for_turn(run)
+    assert [await run.runtime.handle_control(skip) for _ in range(20)] == ["rate_limited"] * 20
+    # past the interval (the open question waited on meanwhile), the next skip is taken
+    clock[0] += mode.NEXT_QUESTION_INTERVAL
+    assert await run.runtime.handle_control(skip) in ("asked", "advanced")
+    assert not run.runtime.ended.is_set()
+    # the recruiter's and the candidate's end are never limited
+    assert await run.runtime.handle_control(ControlMessage(type="end_interview", data={})) == (
+        "ended"
+    )
+    assert run.runtime.outcome.end_reason == "manual_end"
 
 
 async def test_transcription_messages_have_the_seed_shape(start_interview):

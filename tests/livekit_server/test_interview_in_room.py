@@ -20,6 +20,8 @@ import pytest
 from livekit.protocol.room import ListRoomsRequest
 from tests.livekit_server.candidate import Candidate, agents_in, poll, speech
 
+from voicehire.agent.modes.interview import NEXT_QUESTION_MIN_WAIT
+
 SPOKEN = (
     "I am a backend engineer at Acme Payments. I build ledger services in Python and Go "
     "and I lead a team of three engineers."
@@ -97,9 +99,10 @@ async def interview_scenario(stack: Any, tmp: Path) -> Run:
         run.status_during = (
             await stack.aadmin("GET", f"/api/interviews/{run.interview['id']}")
         ).json()
-        # next_question moves the interview on: another question or the next stage.
+        # next_question moves the interview on: another question or the next stage, once
+        # the open question has been waited on for the candidate's minimum (rate limit).
         run.questions_before_next = len(cand.of_type("question")) + len(cand.of_type("stage"))
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(NEXT_QUESTION_MIN_WAIT + 1.0)
         await cand.send_control({"type": "next_question"})
         await cand.wait_for(
             lambda: (

@@ -61,10 +61,16 @@ def bucket_origin(settings: Settings) -> str | None:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
+# Responses under these paths carry tokens or personal data: never stored by a cache.
+NO_STORE_PREFIXES = ("/api/", "/oauth/")
+
+
 class SecurityHeadersMiddleware:
     """Security headers on every response, and no cross-site state changes: a browser's
     POST/PUT/PATCH/DELETE from another site (by ``Sec-Fetch-Site`` or ``Origin``) is
-    refused with a JSON 403 before any route runs."""
+    refused with a JSON 403 before any route runs. API and OAuth answers (tokens for
+    candidates, agents and M2M clients; candidates' personal data) are never cached:
+    ``Cache-Control: no-store`` unless a route sets its own."""
 
     def __init__(
         self, app: ASGIApp, *, livekit_url: str | None = None, media_origin: str | None = None
@@ -90,6 +96,7 @@ class SecurityHeadersMiddleware:
             )
             return
         docs = scope["path"] in ("/docs", "/redoc", "/docs/oauth2-redirect")
+        private = scope["path"].startswith(NO_STORE_PREFIXES)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -99,6 +106,8 @@ class SecurityHeadersMiddleware:
                     for k, v in self.headers
                     if k not in names and not (docs and k == b"content-security-policy")
                 ]
+                if private and b"cache-control" not in names:
+                    extra.append((b"cache-control", b"no-store"))
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import json
+import os
 import secrets
 import sys
+from pathlib import Path
 
 from pydantic import SecretStr
 
@@ -54,11 +56,29 @@ def prepare_serve_settings(settings: Settings, host: str) -> tuple[Settings, str
             "from this machine only (set VH_ADMIN_TOKEN before exposing the API)"
         )
     token = secrets.token_urlsafe(24)
+    path = write_secret_file(settings.vh_admin_token_file, token)
     note = (
-        f"admin: VH_ADMIN_TOKEN is not set and the API listens on {host}; generated one for "
-        f"this run:\n  VH_ADMIN_TOKEN={token}\n(set VH_ADMIN_TOKEN to keep it across restarts)"
+        f"admin: VH_ADMIN_TOKEN is not set and the API listens on {host}; generated an admin "
+        f"token for this run and wrote it to {path} (readable by you only). Sign in with "
+        f'it, or set VH_ADMIN_TOKEN (e.g. export VH_ADMIN_TOKEN="$(cat {path})") to keep '
+        "one across restarts."
     )
     return settings.model_copy(update={"vh_admin_token": SecretStr(token)}), note
+
+
+def write_secret_file(path: Path, secret: str) -> Path:
+    """Write ``secret`` to ``path`` readable and writable by this user only (0600), never
+    through a symlink; the directory is created (0700) when missing."""
+    path = path.expanduser().absolute()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # an existing file keeps its mode on open: tighten it
+        os.write(fd, f"{secret}\n".encode())
+    finally:
+        os.close(fd)
+    return path
 
 
 def _token(args: argparse.Namespace, _rest: list[str]) -> int:

@@ -7,6 +7,7 @@ used by setting ``DATABASE_URL=postgresql+asyncpg://...``. Plain ``postgresql://
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,9 +25,19 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from voicehire.domain.text import valid_unicode
+
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def _json_dumps(value: Any) -> str:
+    return json.dumps(valid_unicode(value))
+
+
+def _json_loads(text: str) -> Any:
+    return valid_unicode(json.loads(text))
 
 
 class DatabaseFileGone(RuntimeError):
@@ -81,7 +92,13 @@ class Database:
             raise DatabaseError(
                 f"DATABASE_URL uses {self.dialect!r}; VoiceHire supports sqlite and postgresql"
             )
-        kwargs: dict[str, Any] = {"echo": echo}
+        kwargs: dict[str, Any] = {
+            "echo": echo,
+            # JSON columns never hold or hand back a lone surrogate (one bad record must
+            # not break every list that shows it): U+FFFD instead, both ways.
+            "json_serializer": _json_dumps,
+            "json_deserializer": _json_loads,
+        }
         # The SQLite file this process opened, and its identity (device, inode): writes to
         # a file deleted or replaced underneath would go to an unlinked inode and vanish.
         self.sqlite_path: Path | None = None

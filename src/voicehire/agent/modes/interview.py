@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,16 @@ logger = logging.getLogger(__name__)
 
 # Silent stages in a row (no answer, nudged, moved on) before the interview gives up.
 MAX_SILENT_STAGES = 2
+# A candidate's ``next_question`` (a page's or a room participant's control message) only
+# skips what has been open a while: a question answered, or waited on this many seconds
+# (a stage without questions: entered this long ago) ...
+NEXT_QUESTION_MIN_WAIT = 20.0
+# ... and at most once per this many seconds, so repeating it cannot skip to the end.
+NEXT_QUESTION_INTERVAL = 30.0
+
+
+def _now() -> float:
+    return time.monotonic()
 
 
 def resolve_plan(
@@ -121,6 +132,13 @@ class InterviewRuntime(SessionRuntime):
         self._pending_question: str | None = None
         self._stage_timer: asyncio.Task[None] | None = None
         self._thinking = False
+        # when the current question (or stage) opened, whether it was answered since, and
+        # when the candidate last skipped (the next_question control message's limits)
+        self._open_since: float | None = None
+        self._answered_open = False
+        self._last_skip: float | None = None
+        self.next_question_min_wait = NEXT_QUESTION_MIN_WAIT
+        self.next_question_interval = NEXT_QUESTION_INTERVAL
 
     @property
     def interview_id(self) -> str:
@@ -199,6 +217,7 @@ class InterviewRuntime(SessionRuntime):
 
     def answer_question_id(self, text: str) -> str | None:
         self._silent_stages = 0
+        self._answered_open = True
         self._answered_in_stage = True
         intent = classify(text, self.language)
         self._thinking = intent.kind == "thinking"
@@ -416,6 +435,7 @@ class InterviewRuntime(SessionRuntime):
         self.flow.transition(target, reason)  # raises TransitionError when not allowed
         self._stage_epoch += 1
         self._pending_question = None
+        self._opened()
         assert self.recorder is not None
         self.recorder.close_stage(reason)
         stage = self.flow.current_stage
@@ -454,6 +474,7 @@ class InterviewRuntime(SessionRuntime):
             next_stage = nxt.id if nxt else ""
             return prompts.render("no_more_questions", lang=self.language, next_stage=next_stage)
         self._pending_question = q.id
+        self._opened()
         assert self.recorder is not None
         self.recorder.question_asked(q.id, q.text)
         self.publish(QuestionMessage(question=q.text, timestamp=now_ms()))
@@ -488,6 +509,22 @@ class InterviewRuntime(SessionRuntime):
             await self.advance("time_budget", line=self.render("time_up_move_on"))
 
     # --- control messages -----------------------------------------------------------------------
+    def _opened(self) -> None:
+        self._open_since = _now()
+        self._answered_open = False
+
+    def _skip_refused(self, now: float) -> str | None:
+        """Why a candidate's ``next_question`` may not skip now (None: it may): once per
+        ``next_question_interval``, and only what was answered or waited on for
+        ``next_question_min_wait`` seconds."""
+        if self._last_skip is not None and now - self._last_skip < self.next_question_interval:
+            return "rate_limited"
+        if not self._answered_open and (
+            self._open_since is None or now - self._open_since < self.next_question_min_wait
+        ):
+            return "too_soon"
+        return None
+
     async def on_control(self, message: ControlMessage) -> str:
         if message.type == "start_interview":
             if self.started:
@@ -499,6 +536,11 @@ class InterviewRuntime(SessionRuntime):
         if message.type == "next_question":
             if not self.started:
                 return "not_started"
+            refused = self._skip_refused(_now())
+            if refused is not None:
+                logger.info("next_question refused", extra={**self.log_context(), "why": refused})
+                return refused
+            self._last_skip = _now()
             await self.wait_idle()
             if self.flow.current_stage.kind == "questions" and self.flow.remaining_questions():
                 question = self.tool_next_question()

@@ -24,6 +24,7 @@ from voicehire.domain.messages import (
     StartFrame,
     parse_browser_frame,
 )
+from voicehire.domain.text import valid_unicode
 from voicehire.web.local.session import Connection, LiveSession, TransportError
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,9 @@ async def serve_socket(
                 live.error("too_large", "That message is too large.")
                 continue
             try:
-                frame = parse_browser_frame(json.loads(text))
+                # JSON's \ud800 escapes can carry lone surrogates: U+FFFD before anything
+                # (captions, transcripts, the evaluation) sees the text
+                frame = parse_browser_frame(valid_unicode(json.loads(text)))
             except ValueError as exc:
                 if conn is not None and live.conn is conn:
                     live.error("bad_message", str(exc))

@@ -361,7 +361,15 @@ class LiveSession:
         except ControlMessageError as exc:
             self.error("bad_control", str(exc))
             return
-        self._spawn(self.run.runtime.handle_control(message))
+        self._spawn(self._control(self.run, message))
+
+    async def _control(self, run: LocalRun, message: Any) -> None:
+        done = await run.runtime.handle_control(message)
+        if done in ("too_soon", "rate_limited"):  # the candidate's next_question limits
+            self.error(
+                "next_question_refused",
+                "Please answer the current question, or wait a little, before skipping it.",
+            )
 
     async def watch_frames(self) -> AsyncIterator[dict[str, Any]]:
         """What the page of this session is shown, for a recruiter: the state, everything
