@@ -84,12 +84,6 @@ def test_an_answer_with_a_lone_surrogate_is_kept_as_u_fffd(client):
     assert client.get("/api/interviews", headers=ADMIN).status_code == 200
 
 
-@pytest.mark.xfail(
-    reason="intermittent: in 1 of 3 runs not every answer is heard or refused (timeout); "
-    "possibly an answer dropped by LiveSession._answer_in_turn (RuntimeError or ending) "
-    "- to investigate",
-    strict=False,
-)
 @pytest.mark.timeout(60)
 def test_answers_sent_while_the_agent_thinks_are_queued_then_refused_visibly(client):
     interview = new_interview(client)
@@ -102,7 +96,11 @@ def test_answers_sent_while_the_agent_thinks_are_queued_then_refused_visibly(cli
         heard: list[str] = []
         refused: list[dict] = []
 
+        over: list[dict] = []
+
         def settled(m: dict) -> bool:
+            if m["type"] == "data" and m["message"]["type"] == "interview_ended":
+                over.append(m)
             if m["type"] == "error":
                 refused.append(m)
             elif m["type"] == "data" and m["message"].get("isAI") is False:
@@ -110,15 +108,22 @@ def test_answers_sent_while_the_agent_thinks_are_queued_then_refused_visibly(cli
             return len(heard) + len(refused) == len(texts)
 
         read_until(ws, settled, limit=2000)
-        # past the queue, the candidate is told to wait (the socket stays open) ...
-        assert refused and {e["code"] for e in refused} == {"busy"}
-        assert "wait for the interviewer" in refused[0]["message"]
+        # past the queue, the candidate is told to wait (the socket stays open); if the
+        # interview ends with answers still queued, each is named as not taken
+        # (which of the two depends on how fast the interviewer gets through its questions)
+        codes = [e["code"] for e in refused]
+        assert refused and set(codes) <= {"busy", "not_taken"}, refused
+        for e in refused:
+            assert ("wait for the interviewer" if e["code"] == "busy" else "ended before") in (
+                e["message"]
+            )
         # ... and every answer not refused is heard, in order; the second one (sent while
         # the agent was thinking about the first) among them
         kept = [t for t in texts if any(t in h for h in heard)]
         assert len(kept) == len(texts) - len(refused) and kept[:2] == texts[:2]
         assert kept == sorted(kept, key=texts.index)
-        end(ws)
+        if not over:  # the interviewer may have finished its questions meanwhile
+            end(ws)
     text = json.dumps(stored(client, interview), ensure_ascii=False)
     for answer in kept:
         assert answer in text

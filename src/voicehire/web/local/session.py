@@ -329,10 +329,11 @@ class LiveSession:
         """A typed answer. Answers sent while the agent still handles an earlier one wait
         their turn (never two runs at once); past a few, the page is told to wait."""
         run = self.run
-        if run is None or run.runtime.ended.is_set() or run.runtime.ending:
-            return
         text = text.strip()[:4000]
         if not text:
+            return
+        if run is None or run.runtime.ended.is_set() or run.runtime.ending:
+            self._not_taken(text)
             return
         try:
             self._answers.put_nowait(text)
@@ -346,12 +347,26 @@ class LiveSession:
         while not self._answers.empty():
             text = self._answers.get_nowait()
             if run.runtime.ending:
+                self._not_taken(text)
                 return
             try:
                 await run.session.run(user_input=text)
             except RuntimeError as exc:  # the session closed meanwhile
                 logger.info("answer not taken", extra={**self._log(), "error": str(exc)})
+                self._not_taken(text)
                 return
+
+    def _not_taken(self, text: str) -> None:
+        """The interview ended with answers still waiting: the page is told which, never
+        left to think they were heard."""
+        waiting = [text]
+        while not self._answers.empty():
+            waiting.append(self._answers.get_nowait())
+        for answer in waiting:
+            self.error(
+                "not_taken",
+                f"The interview ended before this answer was taken: {answer[:200]}",
+            )
 
     async def control(self, data: dict[str, Any]) -> None:
         if self.run is None:
