@@ -115,3 +115,19 @@ def test_a_copied_env_example_loads(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     s = load_settings()
     assert s.agent_http_port is None and s.agent_load_threshold is None
+
+
+def test_every_setting_is_documented_in_the_readme_and_env_example():
+    import re
+    from pathlib import Path
+
+    from voicehire.settings import Settings
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text()
+    table = readme[readme.index("## Settings") :]
+    example = (root / ".env.example").read_text()
+    for name in Settings.model_fields:
+        key = name.upper()
+        assert f"| `{key}` |" in table, f"{key} is missing from the README's settings table"
+        assert re.search(rf"^#?\s*{key}=", example, re.M), f"{key} is missing from .env.example"
