@@ -23,7 +23,6 @@ setup: system-deps ## Install uv, espeak-ng (if root) and the locked Python envi
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
 	$(UV) sync --frozen --extra speech
 	@$(MAKE) --no-print-directory web
-	@if command -v go >/dev/null 2>&1; then $(MAKE) --no-print-directory livekit; fi
 
 web: ## Build the web app (web/ -> src/voicehire/web/static) with npm, when Node.js is installed
 	@if command -v npm >/dev/null 2>&1; then \
@@ -89,7 +88,7 @@ deploy-check: ## Validate Dockerfile (hadolint), compose.yaml (compose config), 
 	  || exit 1; \
 	done
 
-stack: setup ## Run livekit-server, the API and the agent worker together (voicehire dev)
+stack: setup livekit ## Run livekit-server, the API and the agent worker together (voicehire dev)
 	$(UV) run voicehire dev
 
 web-test: web ## The web app's unit tests (vitest); the browser tests are in tests/web (pytest)
@@ -116,7 +115,7 @@ demo: setup ## Run a whole interview on the embedded default with a scripted can
 interview: setup ## Run an interview in the terminal; type your answers
 	$(UV) run voicehire interview
 
-test: setup ## Run the test suite
+test: setup livekit ## Run the test suite (builds livekit-server first when Go is installed)
 	$(UV) run pytest
 
 lint: ## ruff, format check, mypy (strict for the domain and storage), import layers; web: eslint, tsc, generated types
@@ -131,7 +130,7 @@ format:
 	$(UV) run ruff format .
 	$(UV) run ruff check --fix .
 
-bench: setup ## Print latency and scoring benchmarks
+bench: setup livekit ## Print latency and scoring benchmarks
 	$(UV) run python -m benchmarks.run
 
 soak: ## A bounded chaos run (a few minutes): interviews while the API, database and agent are killed
