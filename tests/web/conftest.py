@@ -206,3 +206,25 @@ def csp_violations(page: Any) -> list[str]:
 # A document Playwright fulfils has no known address, so Chromium's local-network checks
 # would refuse its WebSocket to 127.0.0.1; a page the server serves has no such problem.
 FULFILLED_PAGE_ARGS = ["--disable-features=LocalNetworkAccessChecks"]
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[Any]:
+    """The app with the embedded default's interviewer (no speech engines), through
+    Starlette's test client: the local WebSocket transport's tests use it."""
+    from fastapi.testclient import TestClient
+
+    from tests.api.support import make_settings
+    from voicehire.server import create_app
+
+    settings = make_settings(
+        tmp_path,
+        transcript_dir=tmp_path / "transcripts",
+        llm_provider="policy",
+        tts_provider="none",
+        stt_provider="none",
+        openai_api_key=None,
+        openai_base_url=None,
+    )
+    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as c:
+        yield c

@@ -6,26 +6,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from tests.api.support import ADMIN, make_settings
-from voicehire.server import create_app
-
-
-@pytest.fixture
-def client(tmp_path):
-    settings = make_settings(
-        tmp_path,
-        transcript_dir=tmp_path / "transcripts",
-        llm_provider="policy",
-        tts_provider="none",
-        stt_provider="none",
-        openai_api_key=None,
-        openai_base_url=None,
-    )
-    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as c:
-        yield c
+from tests.api.support import ADMIN
 
 
 def new_interview(client, mode: str = "ai_interview") -> dict:

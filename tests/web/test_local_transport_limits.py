@@ -7,29 +7,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from fastapi.testclient import TestClient
 
-from tests.api.support import ADMIN, make_settings
+from tests.api.support import ADMIN
 from tests.web.test_local_transport import new_interview, read_until, wait_for
-from voicehire.server import create_app
 from voicehire.web.local.protocol import MAX_TEXT_FRAME
 from voicehire.web.local.session import MAX_QUEUED_ANSWERS
-
-
-@pytest.fixture
-def client(tmp_path):
-    settings = make_settings(
-        tmp_path,
-        transcript_dir=tmp_path / "transcripts",
-        llm_provider="policy",
-        tts_provider="none",
-        stt_provider="none",
-        openai_api_key=None,
-        openai_base_url=None,
-    )
-    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as c:
-        yield c
-
 
 ANSWER = "I build payment systems in Python at Acme, mostly ledgers and reconciliation."
 
