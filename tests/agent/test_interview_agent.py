@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 
@@ -320,3 +321,45 @@ async def test_transcription_can_be_disabled(start_interview):
     assert await wait_for_turn(run)
     assert run.messages.of_type("transcription") == []
     assert run.messages.of_type("question")  # progress messages still flow
+
+
+async def test_closing_stage_waits_for_its_line_before_it_is_the_candidates_turn(
+    start_interview, monkeypatch
+):
+    """Entering the closing stage is not yet the candidate's turn: only once its line
+    ("do you have any questions?") has been said. A page told to speak earlier has the
+    candidate talk over the interviewer, and its half-duplex microphone loses the answer."""
+    run = await start_interview(llm_=_llm_that_transitions_to("closing"))
+    runtime = run.runtime
+    saying_closing = asyncio.Event()
+    release = asyncio.Event()
+    say = runtime.say
+
+    async def slow_closing_line(text: str, *, kind: str = "speech") -> None:
+        if kind == "closing":  # the interviewer takes its time to say the closing line
+            saying_closing.set()
+            await release.wait()
+        await say(text, kind=kind)
+
+    monkeypatch.setattr(runtime, "say", slow_closing_line)
+    assert await wait_for_turn(run)
+    answering = asyncio.ensure_future(answer(run, LONG_ANSWER))  # ends with the handoff
+    try:
+        await asyncio.wait_for(saying_closing.wait(), 10)
+        assert runtime.flow.current_stage.kind == "closing"
+        # the session is idle (listening) while the line is on its way: not their turn yet
+        await wait_until(lambda: run.session.agent_state == "listening")
+        assert not await _turn_within(runtime, 0.6)
+    finally:
+        release.set()
+    await answering
+    assert await wait_for_turn(run)
+    assert "Any questions for me?" in agent_lines(run)[-1]
+
+
+async def _turn_within(runtime, seconds: float) -> bool:
+    try:
+        await asyncio.wait_for(runtime.wait_for_turn(0.2), seconds)
+    except TimeoutError:
+        return False
+    return True

@@ -129,6 +129,8 @@ class InterviewRuntime(SessionRuntime):
         self._stage_epoch = 0
         self._silent_stages = 0
         self._answered_in_stage = False
+        # the closing stage asked for the candidate's questions (its opening line was said)
+        self._closing_asked = False
         self._pending_question: str | None = None
         self._stage_timer: asyncio.Task[None] | None = None
         self._thinking = False
@@ -201,11 +203,16 @@ class InterviewRuntime(SessionRuntime):
     @property
     def awaiting_answer(self) -> bool:
         """True when the interview waits for the candidate: a question is open (or the
-        closing stage asked for their questions) and nothing is being said."""
+        closing stage asked for their questions) and nothing is being said. Not in the pause
+        between entering the closing stage and saying its line: a candidate told to speak
+        then would be talking over the interviewer, and the page's half-duplex microphone
+        would lose the answer."""
         if self._ending or self.flow.state != "in_progress" or self.session is None:
             return False
         stage = self.flow.current_stage
-        open_question = stage.kind == "closing" or self.flow.current_question_id is not None
+        open_question = (
+            stage.kind == "closing" and self._closing_asked
+        ) or self.flow.current_question_id is not None
         return open_question and self.session.agent_state == "listening"
 
     def log_context(self) -> dict[str, Any]:
@@ -405,6 +412,7 @@ class InterviewRuntime(SessionRuntime):
         epoch = self._stage_epoch
         self._silence_count = 0
         self._answered_in_stage = False
+        self._closing_asked = False
         self.cancel(self._stage_timer)
         self._stage_timer = self.start_timer(self._stage_budget_timer(epoch, stage.time_budget))
         ids = self.plan.stage_ids()
@@ -426,6 +434,9 @@ class InterviewRuntime(SessionRuntime):
         elif stage.kind == "closing":
             if stage.opening:
                 await self.say(self.render_text(stage.opening, stage), kind="closing")
+            if epoch == self._stage_epoch:
+                self._closing_asked = True
+                self.changed.notify()
         else:
             assert self.session is not None
             self.session.generate_reply(instructions=self.render("stage_start_instruction", stage))
