@@ -350,19 +350,13 @@ async def get_result(interview_id: InterviewId, session: SessionDep, _: AdminDep
 )
 async def report_pdf(interview_id: InterviewId, session: SessionDep, _: AdminDep) -> Response:
     """The evaluation report as a PDF (rendered here, with fpdf2)."""
-    from voicehire.evaluation.models import EvaluationResult
     from voicehire.evaluation.report_pdf import render_pdf
 
-    interview = await services.load_interview(session, interview_id)
-    row = await repo.get_result(session, interview_id)
-    if row is None:
-        raise ApiError(404, f"interview {interview_id!r} has no evaluation yet")
-    try:
-        result = EvaluationResult.model_validate(row.result)
-    except Exception:
-        raise ApiError(
-            409, f"interview {interview_id!r} has a result that is not an evaluation"
-        ) from None
+    interview, result = await services.load_evaluation(
+        session,
+        interview_id,
+        missing=ApiError(404, f"interview {interview_id!r} has no evaluation yet"),
+    )
     meta = interview.room_metadata or {}
     body = render_pdf(
         result,
