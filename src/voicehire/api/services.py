@@ -20,6 +20,7 @@ from voicehire.domain.candidate import STATUS_KEY, CandidateRecord, ExtractedDat
 from voicehire.domain.config import SessionConfig
 from voicehire.domain.fields import FieldRegistry, load_field_specs
 from voicehire.domain.plan import plan_for_session
+from voicehire.evaluation.models import EvaluationResult
 from voicehire.livekit_gateway import CANDIDATE_PREFIX, LiveKitGatewayError, new_room_name
 from voicehire.storage import repositories as repo
 from voicehire.storage.cache import session_key
@@ -333,6 +334,31 @@ async def load_interview(session: AsyncSession, interview_id: str) -> Interview:
     if interview is None:
         raise not_found("interview", interview_id)
     return interview
+
+
+async def load_evaluation(
+    session: AsyncSession,
+    interview_id: str,
+    *,
+    missing: ApiError,
+    not_evaluation: ApiError | None = None,
+) -> tuple[Interview, EvaluationResult]:
+    """The interview (404 when unknown) and its stored result as an evaluation.
+
+    ``missing`` is raised when it has no result yet (each route words that its own way);
+    ``not_evaluation`` when the stored result does not validate as an evaluation (by
+    default a 409 naming the interview)."""
+    interview = await load_interview(session, interview_id)
+    row = await repo.get_result(session, interview_id)
+    if row is None:
+        raise missing
+    try:
+        result = EvaluationResult.model_validate(row.result)
+    except Exception:
+        raise not_evaluation or ApiError(
+            409, f"interview {interview_id!r} has a result that is not an evaluation"
+        ) from None
+    return interview, result
 
 
 async def load_interview_by_room(session: AsyncSession, room_name: str) -> Interview:

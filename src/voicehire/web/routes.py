@@ -208,18 +208,11 @@ async def set_override(
     interview_id: InterviewId, body: OverrideIn, state: StateDep, session: SessionDep, _: AdminDep
 ) -> dict[str, Any]:
     """A person's recommendation, stored next to (never replacing) the machine's."""
-    from voicehire.evaluation.models import EvaluationResult
-
-    interview = await services.load_interview(session, interview_id)
-    row = await repo.get_result(session, interview_id)
-    if row is None:
-        raise ApiError(409, f"interview {interview_id!r} has no evaluation yet to override")
-    try:
-        result = EvaluationResult.model_validate(row.result)
-    except Exception:
-        raise ApiError(
-            409, f"interview {interview_id!r} has a result that is not an evaluation"
-        ) from None
+    interview, result = await services.load_evaluation(
+        session,
+        interview_id,
+        missing=ApiError(409, f"interview {interview_id!r} has no evaluation yet to override"),
+    )
     updated = result.with_override(body.recommendation, body.note.strip(), by=body.by.strip())
     doc = updated.model_dump(mode="json")
     await repo.put_result(session, interview_id, doc)
@@ -240,17 +233,14 @@ async def set_override(
 @router.get("/api/web/interviews/{interview_id}/report.html", response_class=HTMLResponse)
 async def report_html(interview_id: InterviewId, session: SessionDep, _: AdminDep):
     """The standalone HTML report of an evaluated interview."""
-    from voicehire.evaluation.models import EvaluationResult
     from voicehire.evaluation.report import render_html
 
-    await services.load_interview(session, interview_id)
-    row = await repo.get_result(session, interview_id)
-    if row is None:
-        raise ApiError(404, f"interview {interview_id!r} has no result yet")
-    try:
-        result = EvaluationResult.model_validate(row.result)
-    except Exception:
-        raise ApiError(409, "this result is not an evaluation report") from None
+    _interview, result = await services.load_evaluation(
+        session,
+        interview_id,
+        missing=ApiError(404, f"interview {interview_id!r} has no result yet"),
+        not_evaluation=ApiError(409, "this result is not an evaluation report"),
+    )
     return HTMLResponse(render_html(result))
 
 

@@ -3,10 +3,11 @@ token, and read transcripts and results."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 
 from voicehire.api import interview_list, mailer, services
 from voicehire.api.deps import AdminDep, Limit, Offset, SessionDep, StateDep
@@ -137,30 +138,41 @@ DecisionFilter = Annotated[
 ]
 
 
+@dataclass
+class ListFilters:
+    """The filters, search and order the list and its CSV share (query parameters)."""
+
+    status: Status | None = None
+    mode: Mode | None = None
+    candidate_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None
+    job_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None
+    q: Search = None
+    outcome: OutcomeFilter = None
+    recommendation: DecisionFilter = None
+    sort: SortKey = "created"
+    order: Order = "desc"
+
+
+ListFiltersDep = Annotated[ListFilters, Depends()]
+
+
 async def _select(
     session: Any,
+    filters: ListFilters,
     *,
-    status: str | None,
-    mode: str | None,
-    candidate_id: str | None,
-    job_id: str | None,
-    q: str | None,
-    outcome: str | None,
     stuck: bool | None = None,
-    recommendation: str | None,
-    sort: SortKey,
-    order: Order,
     limit: int,
     offset: int,
 ) -> tuple[list[InterviewOut], int]:
-    scan = interview_list.needs_scan(q, outcome, recommendation, sort, order)
+    f = filters
+    scan = interview_list.needs_scan(f.q, f.outcome, f.recommendation, f.sort, f.order)
     rows, total = await repo.list_interviews(
         session,
         stuck=stuck,
-        status=status,
-        mode=mode,
-        candidate_id=candidate_id,
-        job_id=job_id,
+        status=f.status,
+        mode=f.mode,
+        candidate_id=f.candidate_id,
+        job_id=f.job_id,
         limit=interview_list.SCAN_LIMIT if scan else limit,
         offset=0 if scan else offset,
     )
@@ -169,7 +181,12 @@ async def _select(
     if not scan:
         return items, total
     chosen = interview_list.select(
-        items, q=q, outcome=outcome, recommendation=recommendation, sort=sort, order=order
+        items,
+        q=f.q,
+        outcome=f.outcome,
+        recommendation=f.recommendation,
+        sort=f.sort,
+        order=f.order,
     )
     return chosen[offset : offset + limit], len(chosen)
 
@@ -178,39 +195,17 @@ async def _select(
 async def list_interviews(
     session: SessionDep,
     _: AdminDep,
-    status: Status | None = None,
-    mode: Mode | None = None,
-    candidate_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
-    job_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    filters: ListFiltersDep,
     stuck: Annotated[
         bool | None,
         Query(description="Only interviews stuck in progress (true) or only the others"),
     ] = None,
-    q: Search = None,
-    outcome: OutcomeFilter = None,
-    recommendation: DecisionFilter = None,
-    sort: SortKey = "created",
-    order: Order = "desc",
     limit: Limit = 50,
     offset: Offset = 0,
 ):
     """Interviews, newest first unless sorted otherwise; rows without a value for the
     sort column (no score yet, not started) come last."""
-    items, total = await _select(
-        session,
-        stuck=stuck,
-        status=status,
-        mode=mode,
-        candidate_id=candidate_id,
-        job_id=job_id,
-        q=q,
-        outcome=outcome,
-        recommendation=recommendation,
-        sort=sort,
-        order=order,
-        limit=limit,
-        offset=offset,
-    )
+    items, total = await _select(session, filters, stuck=stuck, limit=limit, offset=offset)
     return InterviewList(items=items, total=total, limit=limit, offset=offset)
 
 
@@ -219,34 +214,9 @@ async def list_interviews(
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}, "description": "The list as CSV"}},
 )
-async def export_interviews(
-    session: SessionDep,
-    _: AdminDep,
-    status: Status | None = None,
-    mode: Mode | None = None,
-    candidate_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
-    job_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
-    q: Search = None,
-    outcome: OutcomeFilter = None,
-    recommendation: DecisionFilter = None,
-    sort: SortKey = "created",
-    order: Order = "desc",
-) -> Response:
+async def export_interviews(session: SessionDep, _: AdminDep, filters: ListFiltersDep) -> Response:
     """The list with the same filters and order, every row (up to 5000), as CSV."""
-    items, _total = await _select(
-        session,
-        status=status,
-        mode=mode,
-        candidate_id=candidate_id,
-        job_id=job_id,
-        q=q,
-        outcome=outcome,
-        recommendation=recommendation,
-        sort=sort,
-        order=order,
-        limit=interview_list.SCAN_LIMIT,
-        offset=0,
-    )
+    items, _total = await _select(session, filters, limit=interview_list.SCAN_LIMIT, offset=0)
     return Response(
         "\ufeff" + interview_list.to_csv(items),  # the BOM makes Excel read UTF-8
         media_type="text/csv; charset=utf-8",
@@ -350,19 +320,13 @@ async def get_result(interview_id: InterviewId, session: SessionDep, _: AdminDep
 )
 async def report_pdf(interview_id: InterviewId, session: SessionDep, _: AdminDep) -> Response:
     """The evaluation report as a PDF (rendered here, with fpdf2)."""
-    from voicehire.evaluation.models import EvaluationResult
     from voicehire.evaluation.report_pdf import render_pdf
 
-    interview = await services.load_interview(session, interview_id)
-    row = await repo.get_result(session, interview_id)
-    if row is None:
-        raise ApiError(404, f"interview {interview_id!r} has no evaluation yet")
-    try:
-        result = EvaluationResult.model_validate(row.result)
-    except Exception:
-        raise ApiError(
-            409, f"interview {interview_id!r} has a result that is not an evaluation"
-        ) from None
+    interview, result = await services.load_evaluation(
+        session,
+        interview_id,
+        missing=ApiError(404, f"interview {interview_id!r} has no evaluation yet"),
+    )
     meta = interview.room_metadata or {}
     body = render_pdf(
         result,
