@@ -211,7 +211,7 @@ def apply_language(engines: Engines, settings: Settings, language: str) -> None:
     language)."""
     base = language.replace("_", "-").split("-")[0].lower() or "en"
     stt = engines.stt
-    if isinstance(stt, lk_stt.StreamAdapter):  # offline Whisper behind the VAD segmenter
+    if isinstance(stt, lk_stt.StreamAdapter):  # a recogniser behind the VAD segmenter
         stt = stt.wrapped_stt
     if stt is not None:
         if stt.provider == "faster-whisper":

@@ -33,3 +33,11 @@ def whisper_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from voicehire.agent.speech.models import whisper_base_dir
 
     return whisper_base_dir(tmp_path_factory.mktemp("models"))
+
+
+def piper_samples(text: str) -> tuple[np.ndarray, int]:
+    """``text`` in the Piper neural voice (the speech extra), as int16 samples."""
+    from voicehire.agent.speech.piper_tts import PiperTTS
+
+    engine = PiperTTS()
+    return np.frombuffer(b"".join(engine.sentences_pcm(text)), np.int16), engine.sample_rate

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from livekit.agents import stt
 
@@ -20,28 +20,26 @@ if TYPE_CHECKING:
     from voicehire.agent.speech.piper_tts import PiperTTS
 
 
-def build_local_stt(settings: Settings) -> stt.StreamAdapter:
-    """Whisper behind its own VAD stream adapter: an utterance goes to Whisper after
-    LOCAL_STT_SILENCE of silence (default 0.55 s, the session VAD's). Shorter gets the
-    final transcript sooner, but the transcript was what held a turn open through a
-    pause between sentences: at 0.25 s the end-of-turn model commits turns there
-    (the browser test's candidate was cut off after the first sentence), so it is a
-    knob, measured by ``benchmarks.bench_speech``, not the default."""
+def build_local_stt(settings: Settings) -> stt.STT[Any]:
+    """Whisper streaming through its own VAD: an utterance ends after LOCAL_STT_SILENCE
+    of silence (default 0.55 s, the session VAD's), and its pieces are transcribed early,
+    at short pauses (``whisper_stt``), so the transcript is ready soon after the
+    candidate stops. ``benchmarks.bench_speech`` measures both."""
     if not local_stt_installed():
         raise SettingsError(f"STT_PROVIDER=local needs the Whisper model: {SPEECH_EXTRA_HINT}")
     from voicehire.agent.engines import build_vad
     from voicehire.agent.speech.whisper_stt import WhisperSTT, WhisperTranscriber
 
     cache = Path(settings.speech_model_dir) if settings.speech_model_dir else default_model_cache()
-    whisper = WhisperSTT(
+    return WhisperSTT(
         WhisperTranscriber(
             whisper_base_dir(cache),
             beam_size=settings.local_stt_beam_size,
             threads=settings.local_stt_threads,
             prompt=settings.local_stt_prompt,
-        )
+        ),
+        vad=build_vad(settings.local_stt_silence),
     )
-    return stt.StreamAdapter(stt=whisper, vad=build_vad(settings.local_stt_silence))
 
 
 def build_local_tts(settings: Settings) -> PiperTTS:
