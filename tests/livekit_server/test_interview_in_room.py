@@ -219,7 +219,13 @@ def test_captions_of_both_sides_in_the_seed_shape(run: Run) -> None:
     assert any(m["message"] == TYPED for m in person)
     # the captions come over the data channel from the agent, on the `transcription` topic
     assert {r.topic for r in cand.data} == {"transcription"}
-    assert {r.sender for r in cand.data} == {run.agent_identity}
+    # Packets come over the data channel, a participant's arrival and departure over the
+    # signalling socket: a packet that overtakes the agent's arrival (or outlives its
+    # departure) has no known sender in the SDK (""). Every other packet is the agent's.
+    senders = [r.sender for r in cand.data]
+    assert set(senders) - {""} == {run.agent_identity}
+    known = [i for i, sender in enumerate(senders) if sender]
+    assert all(sender for sender in senders[known[0] : known[-1] + 1]), senders
 
 
 def test_candidate_captions_carry_the_candidates_identity(run: Run) -> None:
