@@ -115,7 +115,7 @@ export function liveView(interview: Interview, s: LiveState, on: LiveHandlers): 
     </section>
     <section class="panel transcript" aria-labelledby="captions-heading">
       <h2 id="captions-heading">Captions</h2>
-      <div id="live-captions" role="log" aria-live="polite" aria-label="Captions of both sides">
+      <div id="live-captions" role="log" aria-live="polite" aria-label="Captions of both sides" tabindex="0">
         ${
           s.captions.length || s.speaking
             ? nothing
