@@ -208,16 +208,11 @@ def csp_violations(page: Any) -> list[str]:
 FULFILLED_PAGE_ARGS = ["--disable-features=LocalNetworkAccessChecks"]
 
 
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[Any]:
-    """The app with the embedded default's interviewer (no speech engines), through
-    Starlette's test client: the local WebSocket transport's tests use it."""
-    from fastapi.testclient import TestClient
-
+def policy_settings(tmp_path: Path, **overrides: Any) -> Any:
+    """Settings for the embedded default's interviewer with no speech engines."""
     from tests.api.support import make_settings
-    from voicehire.server import create_app
 
-    settings = make_settings(
+    return make_settings(
         tmp_path,
         transcript_dir=tmp_path / "transcripts",
         llm_provider="policy",
@@ -225,6 +220,17 @@ def client(tmp_path: Path) -> Iterator[Any]:
         stt_provider="none",
         openai_api_key=None,
         openai_base_url=None,
+        **overrides,
     )
-    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as c:
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[Any]:
+    """The app with the embedded default's interviewer (no speech engines), through
+    Starlette's test client: the local WebSocket transport's tests use it."""
+    from fastapi.testclient import TestClient
+
+    from voicehire.server import create_app
+
+    with TestClient(create_app(policy_settings(tmp_path)), base_url="http://127.0.0.1:8000") as c:
         yield c

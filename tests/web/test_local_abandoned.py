@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.api.support import ADMIN, make_settings
+from tests.api.support import ADMIN
+from tests.web.conftest import policy_settings
 from tests.web.test_local_transport import new_interview, read_until, wait_for
 from voicehire.server import create_app
 
@@ -14,16 +15,7 @@ ANSWER = "I build payment systems in Python at Acme."
 
 
 def test_a_dropped_page_that_never_returns_is_abandoned(tmp_path):
-    settings = make_settings(
-        tmp_path,
-        transcript_dir=tmp_path / "transcripts",
-        llm_provider="policy",
-        tts_provider="none",
-        stt_provider="none",
-        openai_api_key=None,
-        openai_base_url=None,
-        reconnect_grace=0.5,  # seconds, instead of two minutes
-    )
+    settings = policy_settings(tmp_path, reconnect_grace=0.5)  # seconds, not two minutes
     with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as client:
         interview = new_interview(client)
         iid = interview["id"]
